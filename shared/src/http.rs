@@ -1,0 +1,203 @@
+//! Request plumbing every handler shares: JSON bodies and query strings that fail in the
+//! contract's way, pagination, list answers, and the layers around every router.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::IntoResponse;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::app::App;
+use crate::error::{ApiError, FieldErrors};
+use crate::store::{CursorScope, Page, PageRequest};
+
+/// Request bodies larger than this answer 413.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// A JSON body. Malformed JSON answers 400; JSON of the wrong shape answers 422 naming
+/// the field, with a Chinese message.
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|e: BytesRejection| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge("请求内容过大".into())
+            } else {
+                ApiError::bad_request("无法读取请求内容")
+            }
+        })?;
+        if bytes.len() > MAX_BODY_BYTES {
+            return Err(ApiError::PayloadTooLarge("请求内容过大".into()));
+        }
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|_| ApiError::bad_request("请求内容不是有效的JSON"))?;
+        if !value.is_object() {
+            return Err(ApiError::bad_request("请求内容应为JSON对象"));
+        }
+        serde_path_to_error::deserialize(value).map(Body).map_err(|error| {
+            let path = error.path().to_string();
+            let field = if path == "." { "body".to_string() } else { path };
+            let inner = error.inner().to_string();
+            ApiError::Validation(FieldErrors::from([(field, shape_message(&inner))]))
+        })
+    }
+}
+
+/// Turns serde's English complaint into Chinese. A custom message from our own
+/// validating types is Chinese already and passes through.
+fn shape_message(inner: &str) -> String {
+    let message = inner.split(" at line ").next().unwrap_or(inner);
+    if message.starts_with("missing field") {
+        "缺少此项".into()
+    } else if message.starts_with("invalid type") {
+        "格式不正确".into()
+    } else if message.starts_with("unknown variant") {
+        "取值不在可选范围内".into()
+    } else if message.starts_with("invalid length") || message.starts_with("invalid value") {
+        "取值不正确".into()
+    } else if message.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+        message.to_string()
+    } else {
+        "格式不正确".into()
+    }
+}
+
+/// A query string. A value that does not parse answers 400, as an unknown query value.
+pub struct Params<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        serde_urlencoded::from_str(query)
+            .map(Params)
+            .map_err(|_| ApiError::bad_request("查询参数不正确"))
+    }
+}
+
+/// `limit` and `cursor` of a list request.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PageParams {
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+}
+
+impl PageParams {
+    /// Checks `limit` (1–100, default 20) and opens the cursor under `scope`.
+    pub fn request(&self, app: &App, scope: &CursorScope) -> Result<PageRequest, ApiError> {
+        let limit = match self.limit.as_deref().map(str::trim) {
+            None | Some("") => 20,
+            Some(raw) => match raw.parse::<usize>() {
+                Ok(n) if (1..=100).contains(&n) => n,
+                _ => return Err(ApiError::bad_request("limit 应为1到100之间的整数")),
+            },
+        };
+        let after = match self.cursor.as_deref().filter(|c| !c.is_empty()) {
+            Some(cursor) => Some(app.cursors.open(scope, cursor)?),
+            None => None,
+        };
+        Ok(PageRequest { limit, after })
+    }
+}
+
+/// `{"items": [...], "next_cursor": ...}`.
+#[derive(Debug, Serialize)]
+pub struct List<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T: Serialize> IntoResponse for List<T> {
+    fn into_response(self) -> axum::response::Response {
+        axum::Json(self).into_response()
+    }
+}
+
+impl<T> List<T> {
+    /// A list answer from a page, mapping each record and sealing the next cursor.
+    pub fn from_page<R>(
+        app: &App,
+        scope: &CursorScope,
+        page: Page<R>,
+        map: impl FnMut(R) -> T,
+    ) -> Self {
+        Self {
+            items: page.items.into_iter().map(map).collect(),
+            next_cursor: page.last_key.map(|key| app.cursors.seal(scope, &key)),
+        }
+    }
+
+    /// A list that fits in one page.
+    pub fn whole(items: Vec<T>) -> Self {
+        Self { items, next_cursor: None }
+    }
+}
+
+/// `GET /api/health`.
+pub async fn health() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({"status": "ok"}))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+/// Wraps the routers of one or more functions into the service that runs: request ids,
+/// one log event per request (method, route, status, latency; never bodies, query
+/// strings or headers), JSON 404 for unknown routes, and the body limit.
+pub fn service(router: Router<App>, app: App) -> Router {
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|request: &Request| {
+            let route = request
+                .extensions()
+                .get::<MatchedPath>()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|| "unmatched".into());
+            let request_id = request
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
+            tracing::info_span!(
+                "request",
+                method = %request.method(),
+                route,
+                request_id,
+                role = tracing::field::Empty,
+                station_id = tracing::field::Empty,
+            )
+        })
+        .on_request(())
+        .on_response(
+            |response: &axum::response::Response, latency: Duration, _span: &tracing::Span| {
+                tracing::info!(
+                    status = response.status().as_u16(),
+                    latency_ms = latency.as_millis() as u64,
+                    "answered"
+                );
+            },
+        )
+        .on_failure(());
+    router
+        .route("/api/health", axum::routing::get(health))
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(trace)
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(app)
+}

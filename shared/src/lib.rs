@@ -1,0 +1,21 @@
+//! The domain crate of 社工站管理系统: types that hold only valid values, authorisation,
+//! personal-data protection, the DynamoDB and S3 adapters and the HTTP plumbing that every
+//! function shares.
+
+pub mod accounts;
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod files;
+pub mod http;
+pub mod lambda;
+pub mod pii;
+pub mod store;
+pub mod telemetry;
+
+pub use app::App;
+pub use auth::{Caller, Role, StationScope};
+pub use error::{ApiError, ApiResult, Validator};

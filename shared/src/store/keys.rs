@@ -1,0 +1,82 @@
+//! Key builders for every item type. `docs/data-model.md` lists them with the requests
+//! that read them; keep the two together.
+
+/// `ACCOUNT#<id>` / `ACCOUNT`: a login of any role.
+pub fn account(id: &str) -> (String, String) {
+    (format!("ACCOUNT#{id}"), "ACCOUNT".into())
+}
+
+/// `USERNAME#<username>` / `USERNAME`: guard that keeps usernames unique; holds the
+/// account id, which is how login finds the account.
+pub fn username(name: &str) -> (String, String) {
+    (format!("USERNAME#{}", name.to_lowercase()), "USERNAME".into())
+}
+
+/// `LOGIN#<username>` / `THROTTLE`: failed-login counter of one username (TTL).
+pub fn login_throttle(name: &str) -> (String, String) {
+    (format!("LOGIN#{}", name.to_lowercase()), "THROTTLE".into())
+}
+
+/// GSI1 partition of the admins bound to exactly `region`.
+pub fn admins_gsi1(region: &str) -> String {
+    format!("ADMINS#{region}")
+}
+
+/// `AGENCY#<id>` / `AGENCY`: an undertaking agency (承办机构).
+pub fn agency(id: &str) -> (String, String) {
+    (format!("AGENCY#{id}"), "AGENCY".into())
+}
+
+/// GSI1 partition of the agencies registered in a province; sort key `<region>#<id>`.
+pub fn agencies_gsi1(region: &str) -> String {
+    format!("AGENCIES#{}", &region[..2.min(region.len())])
+}
+
+/// `CREDIT#<code>` / `CREDIT`: guard that keeps credit codes unique.
+pub fn credit_code(code: &str) -> (String, String) {
+    (format!("CREDIT#{code}"), "CREDIT".into())
+}
+
+/// `STATION#<id>` / `STATION`: a social work station (社工站).
+pub fn station(id: &str) -> (String, String) {
+    (format!("STATION#{id}"), "STATION".into())
+}
+
+/// GSI1 partition of the stations in a province; sort key `<township code>#<id>`, so a
+/// region prefix selects every station under a region.
+pub fn stations_gsi1(region: &str) -> String {
+    format!("STATIONS#{}", &region[..2.min(region.len())])
+}
+
+/// GSI2 partition of the stations an agency undertakes.
+pub fn agency_stations_gsi2(agency_id: &str) -> String {
+    format!("AGENCY#{agency_id}#STATIONS")
+}
+
+/// `REGISTRY#<id>` / `PROFILE`: a certified social worker's registry profile.
+pub fn registry_profile(id: &str) -> (String, String) {
+    (format!("REGISTRY#{id}"), "PROFILE".into())
+}
+
+/// GSI1 partition of all registry profiles; sort key `<name>#<id>` for name search.
+pub const REGISTRY_GSI1: &str = "REGISTRY";
+
+/// GSI2 partition holding the registry profile with this ID-number hash.
+pub fn registry_id_gsi2(id_hash: &str) -> String {
+    format!("REGISTRY_ID#{id_hash}")
+}
+
+/// `REGISTRY_ID#<hash>` / `GUARD`: one registry profile per ID number.
+pub fn registry_id_guard(id_hash: &str) -> (String, String) {
+    (format!("REGISTRY_ID#{id_hash}"), "GUARD".into())
+}
+
+/// `AUDIT#<kind>#<id>` / `<timestamp>#<random>`: one audit entry of a record's history.
+pub fn audit(entity_kind: &str, entity_id: &str, at: &str, nonce: &str) -> (String, String) {
+    (format!("AUDIT#{entity_kind}#{entity_id}"), format!("{at}#{nonce}"))
+}
+
+/// A fresh opaque identifier.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
