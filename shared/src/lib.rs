@@ -12,6 +12,7 @@ pub mod error;
 pub mod files;
 pub mod http;
 pub mod lambda;
+pub mod orgs;
 pub mod pii;
 pub mod store;
 pub mod telemetry;

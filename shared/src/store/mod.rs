@@ -5,6 +5,7 @@
 
 pub mod cursor;
 pub mod keys;
+pub mod schema;
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -1,0 +1,9 @@
+//! TODO(module): routes of the notices function.
+
+use axum::Router;
+use swz_shared::App;
+
+/// The routes this function serves.
+pub fn router() -> Router<App> {
+    Router::new()
+}

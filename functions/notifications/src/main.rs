@@ -1,0 +1,4 @@
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    swz_shared::lambda::run(swz_notifications::router()).await
+}

@@ -1,0 +1,6 @@
+//! End-to-end tests over HTTP against the local server and moto. One binary, one module
+//! per area.
+
+mod support;
+
+mod auth;
