@@ -14,6 +14,7 @@ pub mod http;
 pub mod lambda;
 pub mod orgs;
 pub mod pii;
+pub mod registry;
 pub mod store;
 pub mod telemetry;
 
