@@ -76,7 +76,10 @@ pub fn audit(entity_kind: &str, entity_id: &str, at: &str, nonce: &str) -> (Stri
     (format!("AUDIT#{entity_kind}#{entity_id}"), format!("{at}#{nonce}"))
 }
 
-/// A fresh opaque identifier.
+/// A fresh opaque identifier: 12 hex digits of milliseconds then 16 random ones, so ids
+/// sort by creation time and sort keys built from them list oldest first.
 pub fn new_id() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
+    let millis = jiff::Timestamp::now().as_millisecond().max(0) as u64;
+    let random = uuid::Uuid::new_v4().as_u128() as u64;
+    format!("{:012x}{random:016x}", millis & 0xffff_ffff_ffff)
 }
