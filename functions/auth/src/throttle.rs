@@ -26,11 +26,11 @@ const WINDOW_SECONDS: i64 = 15 * 60;
 pub async fn refuse_if_locked(app: &App, username: &str) -> ApiResult<()> {
     let (pk, sk) = keys::login_throttle(username);
     let now = jiff::Timestamp::now().as_second();
-    if let Some(throttle) = app.store.get::<Throttle>(&pk, &sk).await? {
-        if throttle.locked_until > now {
-            let minutes = ((throttle.locked_until - now) + 59) / 60;
-            return Err(ApiError::RateLimited(format!("登录失败次数过多，请{minutes}分钟后再试")));
-        }
+    if let Some(throttle) = app.store.get::<Throttle>(&pk, &sk).await?
+        && throttle.locked_until > now
+    {
+        let minutes = ((throttle.locked_until - now) + 59) / 60;
+        return Err(ApiError::RateLimited(format!("登录失败次数过多，请{minutes}分钟后再试")));
     }
     Ok(())
 }

@@ -1,0 +1,278 @@
+//! Stations (社工站): set up by an admin at a township under the admin's region, each
+//! with its own login and optionally run by an agency.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use swz_shared::accounts::{AccountLinks, AccountRecord, USERNAME_TAKEN, parse_username};
+use swz_shared::auth::check_password_rules;
+use swz_shared::domain::{OperationMode, PersonName, Phone, RegionCode, clean_text, mask_phone};
+use swz_shared::http::{Body, List, PageParams, Params};
+use swz_shared::orgs::StationRecord;
+use swz_shared::store::{CursorScope, Index, Query, keys, n, tx_error};
+use swz_shared::{ApiError, ApiResult, App, Caller, Role, Validator};
+
+use crate::agencies::{org_name, visible_agency};
+
+/// The fields an admin sets both on create and on update.
+#[derive(Deserialize)]
+pub struct EditableFields {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    contact_person: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    operation_mode: String,
+    #[serde(default)]
+    agency_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NewStation {
+    #[serde(flatten)]
+    fields: EditableFields,
+    #[serde(default)]
+    region_code: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+#[derive(Deserialize)]
+pub struct StationUpdate {
+    #[serde(flatten)]
+    fields: EditableFields,
+    version: u64,
+}
+
+#[derive(Serialize)]
+pub struct StationView {
+    id: String,
+    name: String,
+    region_code: RegionCode,
+    address: String,
+    contact_person: String,
+    phone: String,
+    operation_mode: OperationMode,
+    agency_id: Option<String>,
+    username: String,
+    version: u64,
+    created_at: String,
+    updated_at: String,
+}
+
+impl StationView {
+    fn of(app: &App, station: StationRecord, full: bool) -> ApiResult<Self> {
+        let phone = app.pii.open("phone", &station.phone_sealed)?;
+        Ok(Self {
+            id: station.id,
+            name: station.name,
+            region_code: station.region_code,
+            address: station.address,
+            contact_person: station.contact_person,
+            phone: if full { phone } else { mask_phone(&phone) },
+            operation_mode: station.operation_mode,
+            agency_id: station.agency_id,
+            username: station.username,
+            version: station.version,
+            created_at: station.created_at,
+            updated_at: station.updated_at,
+        })
+    }
+}
+
+/// The fields an admin sets on create and update, checked together.
+struct StationFields {
+    name: String,
+    address: String,
+    contact_person: String,
+    phone: Phone,
+    operation_mode: OperationMode,
+    agency_id: Option<String>,
+}
+
+async fn check_fields(
+    app: &App,
+    region: &RegionCode,
+    v: &mut Validator,
+    raw: &EditableFields,
+) -> ApiResult<Option<StationFields>> {
+    let name = v.check("name", org_name(&raw.name));
+    let address = v.check("address", clean_text(&raw.address, "地址", 200));
+    let contact = v.check("contact_person", PersonName::parse(&raw.contact_person));
+    let phone = v.check("phone", Phone::parse(&raw.phone));
+    let mode = v.check("operation_mode", OperationMode::parse(&raw.operation_mode));
+    let agency_id = raw.agency_id.as_deref().map(str::trim).filter(|id| !id.is_empty());
+    if let Some(id) = agency_id
+        && let Err(ApiError::NotFound) = visible_agency(app, id, region).await
+    {
+        v.add("agency_id", "承办机构不存在");
+    }
+    Ok(match (name, address, contact, phone, mode) {
+        (Some(name), Some(address), Some(contact), Some(phone), Some(operation_mode)) => {
+            Some(StationFields {
+                name,
+                address,
+                contact_person: contact.to_string(),
+                phone,
+                operation_mode,
+                agency_id: agency_id.map(str::to_string),
+            })
+        }
+        _ => None,
+    })
+}
+
+pub async fn list(
+    State(app): State<App>,
+    caller: Caller,
+    Params(params): Params<PageParams>,
+) -> ApiResult<List<StationView>> {
+    let region = caller.admin_region()?;
+    let scope = CursorScope::new(caller.id(), None, &format!("admin/stations?{region}"));
+    let page = params.request(&app, &scope)?;
+    let query =
+        Query::new(Index::Gsi1, keys::stations_gsi1(region.as_str())).begins_with(region.as_str());
+    let page = app.store.query_page::<StationRecord>(&query, &page, |_| true).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    let next = page.last_key.map(|key| app.cursors.seal(&scope, &key));
+    for station in page.items {
+        items.push(StationView::of(&app, station, false)?);
+    }
+    Ok(List { items, next_cursor: next })
+}
+
+pub async fn create(
+    State(app): State<App>,
+    caller: Caller,
+    Body(request): Body<NewStation>,
+) -> ApiResult<(StatusCode, Json<StationView>)> {
+    let region = caller.admin_region()?;
+
+    let mut v = Validator::new();
+    let township = v.check("region_code", RegionCode::parse_township(&request.region_code));
+    if let Some(township) = &township
+        && !township.is_under(&region)
+    {
+        v.add("region_code", "站点所在乡镇（街道）不在您的管辖范围内");
+    }
+    let fields = check_fields(&app, &region, &mut v, &request.fields).await?;
+    let username = v.check("username", parse_username(&request.username));
+    v.check("password", check_password_rules(&request.password));
+    v.finish()?;
+    let (Some(township), Some(fields), Some(username)) = (township, fields, username) else {
+        unreachable!("the validator refused missing values")
+    };
+
+    let id = keys::new_id();
+    let links = AccountLinks { station_id: Some(id.clone()), ..Default::default() };
+    let account =
+        AccountRecord::new(Role::Station, &username, &request.password, &fields.name, links)?;
+    let now = jiff::Timestamp::now().to_string();
+    let (pk, sk) = keys::station(&id);
+    let mut station = StationRecord {
+        pk,
+        sk,
+        gsi1pk: String::new(),
+        gsi1sk: String::new(),
+        gsi2pk: None,
+        gsi2sk: None,
+        kind: "station".into(),
+        id: id.clone(),
+        name: fields.name,
+        region_code: township,
+        address: fields.address,
+        contact_person: fields.contact_person,
+        phone_sealed: app.pii.seal("phone", fields.phone.as_str()),
+        operation_mode: fields.operation_mode,
+        agency_id: fields.agency_id,
+        account_id: account.id.clone(),
+        username: account.username.clone(),
+        version: 1,
+        created_at: now.clone(),
+        updated_at: now,
+    };
+    station.index();
+
+    let mut writes = app.store.create_account(&account)?;
+    writes.push(app.store.put_new(&station)?);
+    writes.push(app.store.audit(&caller.actor(), "create", "station", &id, Some(&id))?);
+    if let Some(agency_id) = &station.agency_id {
+        let (pk, sk) = keys::agency(agency_id);
+        writes.push(app.store.check_exists(&pk, &sk)?);
+    }
+    app.store
+        .transact(writes)
+        .await
+        .map_err(|e| tx_error(e, &[(0, USERNAME_TAKEN), (4, "承办机构不存在")]))?;
+    tracing::info!(station_id = %id, "station created");
+    Ok((StatusCode::CREATED, Json(StationView::of(&app, station, true)?)))
+}
+
+pub async fn get(
+    State(app): State<App>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<StationView>> {
+    let region = caller.admin_region()?;
+    let station = app.store.station_in(&id, &region).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(StationView::of(&app, station, true)?))
+}
+
+pub async fn update(
+    State(app): State<App>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Body(request): Body<StationUpdate>,
+) -> ApiResult<Json<StationView>> {
+    let region = caller.admin_region()?;
+    let mut station = app.store.station_in(&id, &region).await?.ok_or(ApiError::NotFound)?;
+
+    let mut v = Validator::new();
+    let fields = check_fields(&app, &region, &mut v, &request.fields).await?;
+    v.finish()?;
+    let Some(fields) = fields else { unreachable!("the validator refused missing values") };
+    if station.version != request.version {
+        return Err(ApiError::conflict("记录已被他人修改，请刷新后重试"));
+    }
+
+    let expected = station.version;
+    let previous_agency = station.agency_id.clone();
+    station.name = fields.name;
+    station.address = fields.address;
+    station.contact_person = fields.contact_person;
+    station.phone_sealed = app.pii.seal("phone", fields.phone.as_str());
+    station.operation_mode = fields.operation_mode;
+    station.agency_id = fields.agency_id;
+    station.version += 1;
+    station.updated_at = jiff::Timestamp::now().to_string();
+    station.index();
+
+    let mut writes = vec![
+        app.store.put_versioned(&station, expected)?,
+        app.store.audit(&caller.actor(), "update", "station", &id, Some(&id))?,
+    ];
+    // An agency that no longer runs the station must lose it at once: its tokens name
+    // the station, so they are ended by moving the agency account's token epoch.
+    if let Some(old) = previous_agency.filter(|old| station.agency_id.as_ref() != Some(old))
+        && let Some(agency) = app.store.agency(&old).await?
+    {
+        let (pk, sk) = keys::account(&agency.account_id);
+        let now = jiff::Timestamp::now().as_millisecond() + 1;
+        writes.push(app.store.update(
+            &pk,
+            &sk,
+            "SET token_epoch_ms = :now",
+            &[],
+            vec![(":now", n(now))],
+        )?);
+    }
+    app.store.transact(writes).await.map_err(|e| tx_error(e, &[]))?;
+    Ok(Json(StationView::of(&app, station, true)?))
+}

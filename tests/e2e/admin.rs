@@ -1,0 +1,161 @@
+//! Administration: admins, agencies and stations, always within the admin's region.
+
+use serde_json::json;
+
+use crate::support::*;
+
+#[tokio::test]
+async fn a_county_admin_gets_404_for_a_station_of_another_county() {
+    let w = world().await;
+    let t = &w.t;
+    assert_eq!(t.get(&format!("/api/admin/stations/{}", w.station_b_id), &w.county_a).await.status, 404);
+    let update = json!({"name": "改名", "address": "x", "contact_person": "王敏", "phone": "13905710002",
+                        "operation_mode": "self_run", "version": 1});
+    let answer = t.put(&format!("/api/admin/stations/{}", w.station_b_id), &w.county_a, update).await;
+    assert_eq!(answer.status, 404);
+    assert_eq!(answer.code(), "not_found");
+    // The station's own county, the city and the province see it.
+    for token in [&w.county_b, &w.city, &w.province] {
+        t.get(&format!("/api/admin/stations/{}", w.station_b_id), token).await.expect(200);
+    }
+}
+
+#[tokio::test]
+async fn station_lists_hold_only_the_admins_region_and_page_correctly() {
+    let w = world().await;
+    let t = &w.t;
+    let ids = |body: &serde_json::Value| -> Vec<String> {
+        body["items"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_string()).collect()
+    };
+    let a = t.get("/api/admin/stations", &w.county_a).await.expect(200);
+    let mut a_ids = ids(&a);
+    a_ids.sort();
+    let mut expected = vec![w.station_a_id.clone(), w.station_a2_id.clone()];
+    expected.sort();
+    assert_eq!(a_ids, expected);
+    // Lists mask the contact phone.
+    assert_eq!(a["items"][0]["phone"], "139****0002");
+
+    let first = t.get("/api/admin/stations?limit=2", &w.province).await.expect(200);
+    assert_eq!(first["items"].as_array().unwrap().len(), 2);
+    let cursor = first["next_cursor"].as_str().expect("a second page").to_string();
+    let second = t.get(&format!("/api/admin/stations?limit=2&cursor={cursor}"), &w.province).await.expect(200);
+    assert_eq!(second["items"].as_array().unwrap().len(), 1);
+    assert!(second["next_cursor"].is_null());
+    let mut all = ids(&first);
+    all.extend(ids(&second));
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 3);
+
+    // The cursor is the province admin's: another admin, or a tampered one, gets 400.
+    let stolen = t.get(&format!("/api/admin/stations?limit=2&cursor={cursor}"), &w.city).await;
+    assert_eq!(stolen.status, 400);
+    let forged = t.get("/api/admin/stations?limit=2&cursor=eyJwayI6IlNUQVRJT04ifQ", &w.province).await;
+    assert_eq!(forged.status, 400);
+    assert_eq!(t.get("/api/admin/stations?limit=0", &w.province).await.status, 400);
+    assert_eq!(t.get("/api/admin/stations?limit=abc", &w.province).await.status, 400);
+}
+
+#[tokio::test]
+async fn a_wrong_check_character_gets_422_naming_the_field() {
+    let t = spawn_app().await;
+    let root = t.root().await;
+    let answer = t
+        .post(
+            "/api/admin/agencies",
+            &root,
+            json!({"name": "某机构", "credit_code": "52330106MJ8800123A", "contact_person": "陈静",
+                   "phone": "13905710001", "username": "agency1", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(answer.status, 422);
+    assert_eq!(answer.code(), "validation_failed");
+    assert!(answer.field("credit_code").unwrap().contains("校验位"));
+}
+
+#[tokio::test]
+async fn every_bad_field_of_a_station_is_named() {
+    let t = spawn_app().await;
+    let root = t.root().await;
+    let answer = t
+        .post(
+            "/api/admin/stations",
+            &root,
+            json!({"name": "", "region_code": "440106001", "address": "x", "contact_person": "王敏",
+                   "phone": "12345", "operation_mode": "rented", "username": "s", "password": "short"}),
+        )
+        .await;
+    assert_eq!(answer.status, 422);
+    for field in ["name", "region_code", "phone", "operation_mode", "username", "password"] {
+        assert!(answer.field(field).is_some(), "{field}: {}", answer.body);
+    }
+    // A county code is not a township.
+    let answer = t
+        .post(
+            "/api/admin/stations",
+            &root,
+            json!({"name": "站", "region_code": "330106", "address": "x", "contact_person": "王敏",
+                   "phone": "13905710002", "operation_mode": "self_run", "username": "st1", "password": PASSWORD}),
+        )
+        .await;
+    assert!(answer.field("region_code").is_some());
+}
+
+#[tokio::test]
+async fn admins_are_created_only_within_the_callers_region() {
+    let w = world().await;
+    let t = &w.t;
+    let outside = json!({"username": "other", "password": PASSWORD, "display_name": "某区", "region_code": "330108"});
+    let answer = t.post("/api/admin/admins", &w.county_a, outside).await;
+    assert_eq!(answer.status, 422);
+    assert!(answer.field("region_code").is_some());
+    let inside = json!({"username": "sub", "password": PASSWORD, "display_name": "西湖区民政局", "region_code": "330106"});
+    t.post("/api/admin/admins", &w.city, inside.clone()).await.expect(201);
+    // Usernames are unique.
+    let again = t.post("/api/admin/admins", &w.city, inside).await;
+    assert_eq!(again.status, 409);
+    assert_eq!(again.code(), "conflict");
+    // Stations and agencies are not admins.
+    let answer = t.post("/api/admin/admins", &w.station_a, json!({})).await;
+    assert_eq!(answer.status, 403);
+    assert_eq!(t.get("/api/admin/stations", &w.agency).await.status, 403);
+}
+
+#[tokio::test]
+async fn agencies_are_seen_within_region_and_their_codes_are_unique() {
+    let w = world().await;
+    let t = &w.t;
+    let a = t.get("/api/admin/agencies", &w.county_a).await.expect(200);
+    assert_eq!(a["items"].as_array().unwrap().len(), 1);
+    let b = t.get("/api/admin/agencies", &w.county_b).await.expect(200);
+    assert!(b["items"].as_array().unwrap().is_empty());
+    assert_eq!(t.get(&format!("/api/admin/agencies/{}", w.agency_id), &w.county_b).await.status, 404);
+    t.get(&format!("/api/admin/agencies/{}", w.agency_id), &w.city).await.expect(200);
+
+    let duplicate = json!({"name": "另一机构", "credit_code": CREDIT_CODE, "contact_person": "陈静",
+                           "phone": "13905710001", "username": "agency2", "password": PASSWORD});
+    let answer = t.post("/api/admin/agencies", &w.county_a, duplicate).await;
+    assert_eq!(answer.status, 409);
+}
+
+#[tokio::test]
+async fn moving_a_station_to_no_agency_ends_the_agencys_access_to_it() {
+    let w = world().await;
+    let t = &w.t;
+    let path = format!("/api/admin/stations/{}", w.station_a2_id);
+    let station = t.get(&path, &w.county_a).await.expect(200);
+    assert_eq!(station["agency_id"], w.agency_id.as_str());
+    let update = json!({"name": station["name"], "address": station["address"],
+        "contact_person": station["contact_person"], "phone": station["phone"],
+        "operation_mode": "self_run", "agency_id": null, "version": station["version"]});
+    let updated = t.put(&path, &w.county_a, update.clone()).await.expect(200);
+    assert!(updated["agency_id"].is_null());
+    assert_eq!(updated["version"], 2);
+    // The stale version is refused.
+    assert_eq!(t.put(&path, &w.county_a, update).await.status, 409);
+    // The agency's old token stops; a new login lists only station A.
+    assert_eq!(t.get("/api/auth/me", &w.agency).await.status, 401);
+    let session = t.try_login("agency", PASSWORD).await.expect(200);
+    assert_eq!(session["stations"].as_array().unwrap().len(), 1);
+}
