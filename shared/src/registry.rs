@@ -45,7 +45,10 @@ impl std::fmt::Debug for RegistryProfileRecord {
 }
 
 impl Store {
-    pub async fn registry_profile(&self, id: &str) -> anyhow::Result<Option<RegistryProfileRecord>> {
+    pub async fn registry_profile(
+        &self,
+        id: &str,
+    ) -> anyhow::Result<Option<RegistryProfileRecord>> {
         let (pk, sk) = keys::registry_profile(id);
         self.get(&pk, &sk).await
     }
