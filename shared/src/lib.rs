@@ -7,6 +7,7 @@ pub mod app;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod categories;
 pub mod config;
 pub mod domain;
 pub mod error;
