@@ -15,8 +15,10 @@ pub mod files;
 pub mod http;
 pub mod lambda;
 pub mod orgs;
+pub mod people;
 pub mod pii;
 pub mod registry;
+pub mod stats;
 pub mod store;
 pub mod telemetry;
 

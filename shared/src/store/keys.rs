@@ -71,6 +71,50 @@ pub fn registry_id_guard(id_hash: &str) -> (String, String) {
     (format!("REGISTRY_ID#{id_hash}"), "GUARD".into())
 }
 
+/// `STATION#<sid>` / `WORKER#<id>`: a worker (社工) of a station, current or departed.
+pub fn worker(station_id: &str, id: &str) -> (String, String) {
+    (format!("STATION#{station_id}"), format!("WORKER#{id}"))
+}
+
+/// Sort-key prefix of a station's workers in the station partition.
+pub const WORKER_PREFIX: &str = "WORKER#";
+
+/// `WORKER_ACTIVE#<id hash>` / `GUARD`: one current worker record per ID number across
+/// every station; holds the station and worker id. Deleted when the worker departs.
+pub fn worker_active_guard(id_hash: &str) -> (String, String) {
+    (format!("WORKER_ACTIVE#{id_hash}"), "GUARD".into())
+}
+
+/// `STATION#<sid>` / `CLIENT#<id>`: a service recipient (服务对象) of a station.
+pub fn client(station_id: &str, id: &str) -> (String, String) {
+    (format!("STATION#{station_id}"), format!("CLIENT#{id}"))
+}
+
+/// Sort-key prefix of a station's clients in the station partition.
+pub const CLIENT_PREFIX: &str = "CLIENT#";
+
+/// `STATION#<sid>#CLIENTID#<id hash>` / `GUARD`: one visible client per ID number at a
+/// station; holds the client id, which is how an exact ID-number search finds it.
+pub fn client_id_guard(station_id: &str, id_hash: &str) -> (String, String) {
+    (format!("STATION#{station_id}#CLIENTID#{id_hash}"), "GUARD".into())
+}
+
+/// `STATION#<sid>` / `CLIENTACT#<client id>#<activity id>`: a client's link to an
+/// activity, carrying the activity's summary; written by the activities module.
+pub fn client_activity(station_id: &str, client_id: &str, activity_id: &str) -> (String, String) {
+    (format!("STATION#{station_id}"), format!("CLIENTACT#{client_id}#{activity_id}"))
+}
+
+/// Sort-key prefix of one client's activity links in the station partition.
+pub fn client_activities_prefix(client_id: &str) -> String {
+    format!("CLIENTACT#{client_id}#")
+}
+
+/// `STATION#<sid>` / `STATS#ALL`: a station's running totals (counters kept with `ADD`).
+pub fn station_stats(station_id: &str) -> (String, String) {
+    (format!("STATION#{station_id}"), "STATS#ALL".into())
+}
+
 /// `AUDIT#<kind>#<id>` / `<timestamp>#<random>`: one audit entry of a record's history.
 pub fn audit(entity_kind: &str, entity_id: &str, at: &str, nonce: &str) -> (String, String) {
     (format!("AUDIT#{entity_kind}#{entity_id}"), format!("{at}#{nonce}"))
