@@ -3,6 +3,7 @@
 //! function shares.
 
 pub mod accounts;
+pub mod activities;
 pub mod app;
 pub mod attachments;
 pub mod audit;

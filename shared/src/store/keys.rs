@@ -115,6 +115,54 @@ pub fn station_stats(station_id: &str) -> (String, String) {
     (format!("STATION#{station_id}"), "STATS#ALL".into())
 }
 
+/// `STATION#<sid>` / `STATS#<YYYY-MM>`: a station's counters for one month of activity
+/// start dates. Sorts before `STATS#ALL`.
+pub fn station_month_stats(station_id: &str, month: &str) -> (String, String) {
+    (format!("STATION#{station_id}"), format!("STATS#{month}"))
+}
+
+/// `STATION#<sid>` / `SERVED#<client id>`: per period, how many activities link a client
+/// (the reference counts behind `served_people`).
+pub fn served(station_id: &str, client_id: &str) -> (String, String) {
+    (format!("STATION#{station_id}"), format!("SERVED#{client_id}"))
+}
+
+/// Sort-key prefix of a station's served-reference items.
+pub const SERVED_PREFIX: &str = "SERVED#";
+
+/// Sort-key prefix of a station's stats items (all time and months).
+pub const STATS_PREFIX: &str = "STATS#";
+
+/// `STATION#<sid>` / `ACTIVITY#<id>`: a service activity (服务活动).
+pub fn activity(station_id: &str, id: &str) -> (String, String) {
+    (format!("STATION#{station_id}"), format!("ACTIVITY#{id}"))
+}
+
+/// GSI1 partition of a station's activities; sort key `<start date>#<id>`, so a month
+/// prefix selects a month and a reversed query lists the latest start first.
+pub fn activities_gsi1(station_id: &str) -> String {
+    format!("ACTIVITIES#{station_id}")
+}
+
+/// GSI2 partition of a station's activities of one category; sort key as in GSI1.
+pub fn activities_category_gsi2(station_id: &str, category: &str) -> String {
+    format!("ACTIVITIES#{station_id}#{category}")
+}
+
+/// `STATION#<sid>` / `UNDERWAY#<start date>#<id>`: a small copy of an ongoing activity
+/// for the dashboard, present exactly while the activity is ongoing. Its sort key lies
+/// between `STATS#<month>` and `WORKER#`, so one query of that range reads this month's
+/// and all-time counters, the ongoing activities and the workers together.
+pub fn underway(station_id: &str, start_date: &str, id: &str) -> (String, String) {
+    (format!("STATION#{station_id}"), format!("UNDERWAY#{start_date}#{id}"))
+}
+
+/// Sort-key prefix of a station's ongoing-activity copies.
+pub const UNDERWAY_PREFIX: &str = "UNDERWAY#";
+
+/// The sort key just above every `WORKER#…`: the upper end of the dashboard's range.
+pub const DASHBOARD_RANGE_END: &str = "WORKER$";
+
 /// `AUDIT#<kind>#<id>` / `<timestamp>#<random>`: one audit entry of a record's history.
 pub fn audit(entity_kind: &str, entity_id: &str, at: &str, nonce: &str) -> (String, String) {
     (format!("AUDIT#{entity_kind}#{entity_id}"), format!("{at}#{nonce}"))
