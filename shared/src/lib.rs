@@ -15,6 +15,7 @@ pub mod error;
 pub mod files;
 pub mod http;
 pub mod lambda;
+pub mod openapi;
 pub mod orgs;
 pub mod people;
 pub mod pii;

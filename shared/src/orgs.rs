@@ -71,7 +71,7 @@ pub struct AgencyRecord {
 }
 
 /// `{id, name}` of a station, as login answers list them.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct StationRef {
     pub id: String,
     pub name: String,

@@ -5,3 +5,5 @@ mod support;
 
 mod admin;
 mod auth;
+mod concurrency;
+mod openapi;

@@ -10,7 +10,7 @@ use swz_shared::domain::{PersonName, RegionCode, RegionLevel, clean_text};
 use swz_shared::store::tx_error;
 use swz_shared::{ApiResult, App, Caller, Role, Validator};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewAdmin {
     #[serde(default)]
     username: String,
@@ -22,7 +22,7 @@ pub struct NewAdmin {
     region_code: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct AdminView {
     id: String,
     username: String,
@@ -31,6 +31,8 @@ pub struct AdminView {
     region_code: RegionCode,
 }
 
+#[utoipa::path(post, path = "/api/admin/admins", tag = "admin", request_body = NewAdmin,
+    responses((status = 201, description = "已创建下级管理员", body = AdminView)))]
 pub async fn create(
     State(app): State<App>,
     caller: Caller,

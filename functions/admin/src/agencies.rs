@@ -16,7 +16,7 @@ use swz_shared::orgs::AgencyRecord;
 use swz_shared::store::{Index, Query, keys, tx_error};
 use swz_shared::{ApiError, ApiResult, App, Caller, Role, Validator};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewAgency {
     #[serde(default)]
     name: String,
@@ -32,7 +32,7 @@ pub struct NewAgency {
     password: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct AgencyUpdate {
     #[serde(default)]
     name: String,
@@ -43,7 +43,7 @@ pub struct AgencyUpdate {
     version: u64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct AgencyView {
     id: String,
     name: String,
@@ -80,6 +80,8 @@ pub fn visible(agency: &AgencyRecord, admin_region: &RegionCode) -> bool {
     agency.region_code.is_under(admin_region) || admin_region.is_under(&agency.region_code)
 }
 
+#[utoipa::path(get, path = "/api/admin/agencies", tag = "admin",
+    responses((status = 200, description = "辖区内的承办机构", body = List<AgencyView>)))]
 pub async fn list(State(app): State<App>, caller: Caller) -> ApiResult<List<AgencyView>> {
     let region = caller.admin_region()?;
     let partition = keys::agencies_gsi1(region.as_str());
@@ -98,6 +100,8 @@ pub async fn list(State(app): State<App>, caller: Caller) -> ApiResult<List<Agen
     Ok(List::whole(items))
 }
 
+#[utoipa::path(post, path = "/api/admin/agencies", tag = "admin", request_body = NewAgency,
+    responses((status = 201, description = "已登记承办机构", body = AgencyView)))]
 pub async fn create(
     State(app): State<App>,
     caller: Caller,
@@ -157,6 +161,8 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(AgencyView::of(&app, agency, true)?)))
 }
 
+#[utoipa::path(get, path = "/api/admin/agencies/{id}", tag = "admin", params(("id" = String, Path, description = "记录ID")), 
+    responses((status = 200, description = "承办机构", body = AgencyView)))]
 pub async fn get(
     State(app): State<App>,
     caller: Caller,
@@ -167,6 +173,8 @@ pub async fn get(
     Ok(Json(AgencyView::of(&app, agency, true)?))
 }
 
+#[utoipa::path(put, path = "/api/admin/agencies/{id}", tag = "admin", params(("id" = String, Path, description = "记录ID")), request_body = AgencyUpdate,
+    responses((status = 200, description = "已修改", body = AgencyView)))]
 pub async fn update(
     State(app): State<App>,
     caller: Caller,

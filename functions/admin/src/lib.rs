@@ -7,15 +7,21 @@ mod agencies;
 mod stations;
 
 use axum::Router;
-use axum::routing::{get, post};
 use swz_shared::App;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes this function serves, with their OpenAPI description.
+pub fn api() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(admins::create))
+        .routes(routes!(agencies::list, agencies::create))
+        .routes(routes!(agencies::get, agencies::update))
+        .routes(routes!(stations::list, stations::create))
+        .routes(routes!(stations::get, stations::update))
+}
 
 /// The routes this function serves.
 pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/admin/admins", post(admins::create))
-        .route("/api/admin/agencies", get(agencies::list).post(agencies::create))
-        .route("/api/admin/agencies/{id}", get(agencies::get).put(agencies::update))
-        .route("/api/admin/stations", get(stations::list).post(stations::create))
-        .route("/api/admin/stations/{id}", get(stations::get).put(stations::update))
+    api().into()
 }

@@ -16,7 +16,7 @@ use swz_shared::{ApiError, ApiResult, App, Caller, Role, Validator};
 use crate::agencies::{org_name, visible_agency};
 
 /// The fields an admin sets both on create and on update.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct EditableFields {
     #[serde(default)]
     name: String,
@@ -32,7 +32,7 @@ pub struct EditableFields {
     agency_id: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewStation {
     #[serde(flatten)]
     fields: EditableFields,
@@ -44,14 +44,14 @@ pub struct NewStation {
     password: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct StationUpdate {
     #[serde(flatten)]
     fields: EditableFields,
     version: u64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct StationView {
     id: String,
     name: String,
@@ -129,6 +129,8 @@ async fn check_fields(
     })
 }
 
+#[utoipa::path(get, path = "/api/admin/stations", tag = "admin", params(PageParams),
+    responses((status = 200, description = "辖区内的社工站", body = List<StationView>)))]
 pub async fn list(
     State(app): State<App>,
     caller: Caller,
@@ -148,6 +150,8 @@ pub async fn list(
     Ok(List { items, next_cursor: next })
 }
 
+#[utoipa::path(post, path = "/api/admin/stations", tag = "admin", request_body = NewStation,
+    responses((status = 201, description = "已创建社工站", body = StationView)))]
 pub async fn create(
     State(app): State<App>,
     caller: Caller,
@@ -215,6 +219,8 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(StationView::of(&app, station, true)?)))
 }
 
+#[utoipa::path(get, path = "/api/admin/stations/{id}", tag = "admin", params(("id" = String, Path, description = "记录ID")), 
+    responses((status = 200, description = "社工站", body = StationView)))]
 pub async fn get(
     State(app): State<App>,
     caller: Caller,
@@ -225,6 +231,8 @@ pub async fn get(
     Ok(Json(StationView::of(&app, station, true)?))
 }
 
+#[utoipa::path(put, path = "/api/admin/stations/{id}", tag = "admin", params(("id" = String, Path, description = "记录ID")), request_body = StationUpdate,
+    responses((status = 200, description = "已修改", body = StationView)))]
 pub async fn update(
     State(app): State<App>,
     caller: Caller,

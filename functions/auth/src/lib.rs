@@ -3,8 +3,10 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use axum::{Json, Router};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use serde::{Deserialize, Serialize};
 use swz_shared::accounts::AccountRecord;
 use swz_shared::auth::{check_password_rules, dummy_hash, hash_password, verify_password};
@@ -15,35 +17,40 @@ use swz_shared::{ApiError, ApiResult, App, Caller, Role};
 
 mod throttle;
 
-/// The routes this function serves.
-pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/auth/login", post(login))
-        .route("/api/auth/switch-station", post(switch_station))
-        .route("/api/auth/me", get(me))
-        .route("/api/auth/password", post(change_password))
-        .route("/api/auth/logout", post(logout))
+/// The routes this function serves, with their OpenAPI description.
+pub fn api() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(switch_station))
+        .routes(routes!(me))
+        .routes(routes!(change_password))
+        .routes(routes!(logout))
 }
 
-#[derive(Deserialize)]
+/// The routes this function serves.
+pub fn router() -> Router<App> {
+    api().into()
+}
+
+#[derive(Deserialize, ToSchema)]
 struct LoginRequest {
     username: String,
     password: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct SwitchRequest {
     station_id: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct PasswordRequest {
     old_password: String,
     new_password: String,
 }
 
 /// The account as login and `me` show it.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct AccountView {
     id: String,
     username: String,
@@ -52,7 +59,7 @@ struct AccountView {
 }
 
 /// The answer of login, switch-station and (without `token`) me.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct Session {
     #[serde(skip_serializing_if = "Option::is_none")]
     token: Option<String>,
@@ -62,6 +69,8 @@ struct Session {
     stations: Vec<StationRef>,
 }
 
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, description = "登录成功", body = Session)))]
 async fn login(
     State(app): State<App>,
     Body(request): Body<LoginRequest>,
@@ -90,6 +99,8 @@ async fn login(
     session(&app, &account, current.as_deref(), stations, true)
 }
 
+#[utoipa::path(post, path = "/api/auth/switch-station", tag = "auth", request_body = SwitchRequest,
+    responses((status = 200, description = "已切换站点", body = Session)))]
 async fn switch_station(
     State(app): State<App>,
     caller: Caller,
@@ -103,6 +114,8 @@ async fn switch_station(
     session(&app, &caller.account, Some(&request.station_id), stations, true)
 }
 
+#[utoipa::path(get, path = "/api/auth/me", tag = "auth",
+    responses((status = 200, description = "当前账户", body = Session)))]
 async fn me(State(app): State<App>, caller: Caller) -> ApiResult<Json<Session>> {
     let stations = stations_of(&app, &caller.account).await?;
     let mut answer = session(&app, &caller.account, caller.station_id.as_deref(), stations, false)?;
@@ -110,6 +123,8 @@ async fn me(State(app): State<App>, caller: Caller) -> ApiResult<Json<Session>> 
     Ok(answer)
 }
 
+#[utoipa::path(post, path = "/api/auth/password", tag = "auth", request_body = PasswordRequest,
+    responses((status = 204, description = "密码已修改，之前签发的令牌失效")))]
 async fn change_password(
     State(app): State<App>,
     caller: Caller,
@@ -130,6 +145,8 @@ async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth",
+    responses((status = 204, description = "已退出，此令牌失效")))]
 async fn logout(State(app): State<App>, caller: Caller) -> ApiResult<StatusCode> {
     let mut account = caller.account.clone();
     let now = jiff::Timestamp::now().as_second();

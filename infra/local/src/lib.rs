@@ -9,9 +9,34 @@ pub mod streams;
 use axum::Router;
 use swz_shared::App;
 
+/// The OpenAPI 3.1 document of every route, generated from the handlers.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    use utoipa::Modify;
+    let mut doc = utoipa::openapi::OpenApiBuilder::new()
+        .info(
+            utoipa::openapi::InfoBuilder::new()
+                .title("社工站管理系统 API")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some("乡镇（街道）社工站管理系统的HTTP接口"))
+                .build(),
+        )
+        .build();
+    for api in [swz_shared::http::system_api(), swz_auth::api(), swz_admin::api()] {
+        doc.merge(api.split_for_parts().1);
+    }
+    swz_shared::openapi::Conventions.modify(&mut doc);
+    doc
+}
+
+async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(openapi())
+}
+
 /// Every function's routes, merged as API Gateway would route them.
 pub fn router() -> Router<App> {
     Router::new()
+        .route("/api/openapi.json", axum::routing::get(openapi_json))
+        .merge(Router::from(swz_shared::http::system_api()))
         .merge(swz_auth::router())
         .merge(swz_registry::router())
         .merge(swz_admin::router())

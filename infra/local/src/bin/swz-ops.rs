@@ -6,6 +6,7 @@
 //! swz-ops bootstrap-admin <username> <region-code> [display-name]   # password from ADMIN_PASSWORD
 //! swz-ops prepare                                                   # create table and bucket
 //! swz-ops demo                                                      # load the demo data once
+//! swz-ops openapi                                                   # print the OpenAPI document
 //! ```
 
 use anyhow::{Context, bail};
@@ -15,6 +16,11 @@ use swz_shared::App;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("openapi") {
+        // Needs no configuration: the document is generated from the code alone.
+        println!("{}", serde_json::to_string_pretty(&swz_local::openapi())?);
+        return Ok(());
+    }
     let app = App::from_env().await.context("reading the configuration")?;
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["bootstrap-admin", username, region, rest @ ..] => {
@@ -34,7 +40,7 @@ async fn main() -> anyhow::Result<()> {
             println!("demo data {}", if loaded { "loaded" } else { "already present" });
         }
         _ => bail!(
-            "usage: swz-ops bootstrap-admin <username> <region-code> [display-name] | prepare | demo"
+            "usage: swz-ops bootstrap-admin <username> <region-code> [display-name] | prepare | demo | openapi"
         ),
     }
     Ok(())
