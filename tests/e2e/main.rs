@@ -7,3 +7,5 @@ mod admin;
 mod auth;
 mod concurrency;
 mod openapi;
+mod activities;
+mod dashboard;

@@ -1,9 +1,118 @@
-//! TODO(module): routes of the dashboard function.
+//! 工作台: a station's dashboard — the latest notices, the ongoing activities, the current
+//! workers and the statistics for all time and for this month.
+//!
+//! Its storage cost does not grow with the number of activities: besides the token
+//! check (one GetItem), one BatchGetItem reads the two statistics items and one Query
+//! reads the station's ongoing-activity copies and its workers together
+//! (`Store::board`). The two reads run concurrently.
 
-use axum::Router;
-use swz_shared::App;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use swz_shared::activities::dashboard_periods;
+use swz_shared::categories::category;
+use swz_shared::domain::{Position, QualificationLevel};
+use swz_shared::notices::DASHBOARD_NOTICES;
+use swz_shared::stats::Stats;
+use swz_shared::{ApiResult, App, Caller};
+
+/// How many ongoing activities the dashboard lists (latest start first).
+pub const ONGOING_SHOWN: usize = 10;
 
 /// The routes this function serves.
 pub fn router() -> Router<App> {
-    Router::new()
+    Router::new().route("/api/dashboard", get(dashboard))
+}
+
+/// An ongoing activity on the dashboard.
+#[derive(Debug, Serialize)]
+pub struct OngoingActivity {
+    id: String,
+    title: String,
+    category: String,
+    category_label: &'static str,
+    start_date: String,
+    location: String,
+    lead_worker_id: String,
+    lead_worker_name: String,
+}
+
+/// A current worker on the dashboard.
+#[derive(Debug, Serialize)]
+pub struct DashboardWorker {
+    id: String,
+    name: String,
+    position: Position,
+    qualification_level: QualificationLevel,
+    hired_on: String,
+}
+
+/// `{all_time, this_month}`.
+#[derive(Debug, Serialize)]
+pub struct DashboardStats {
+    all_time: Stats,
+    this_month: Stats,
+}
+
+/// The answer of `GET /api/dashboard`.
+#[derive(Debug, Serialize)]
+pub struct Dashboard {
+    /// The latest notices with read flags (`swz_shared::notices`).
+    notices: Vec<swz_shared::notices::NoticeSummary>,
+    ongoing_activities: Vec<OngoingActivity>,
+    /// How many activities are ongoing in all, of which `ongoing_activities` shows the
+    /// latest few.
+    ongoing_total: usize,
+    workers: Vec<DashboardWorker>,
+    stats: DashboardStats,
+}
+
+/// `GET /api/dashboard`.
+pub async fn dashboard(State(app): State<App>, caller: Caller) -> ApiResult<Json<Dashboard>> {
+    let scope = caller.station()?;
+    let station_id = scope.station_id();
+    let periods = dashboard_periods();
+    let (stats, board) = tokio::try_join!(
+        app.store.station_stats(station_id, &periods),
+        app.store.board(station_id)
+    )?;
+    let mut stats = stats.into_iter();
+    let all_time = stats.next().unwrap_or_default();
+    let this_month = stats.next().unwrap_or_default();
+
+    let ongoing_total = board.underway.len();
+    let ongoing_activities = board
+        .underway
+        .into_iter()
+        .take(ONGOING_SHOWN)
+        .map(|u| OngoingActivity {
+            category_label: category(&u.category).map(|c| c.label).unwrap_or(""),
+            id: u.id,
+            title: u.title,
+            category: u.category,
+            start_date: u.start_date,
+            location: u.location,
+            lead_worker_id: u.lead_worker_id,
+            lead_worker_name: u.lead_worker_name,
+        })
+        .collect();
+    let workers = board
+        .workers
+        .into_iter()
+        .map(|w| DashboardWorker {
+            id: w.id,
+            name: w.name,
+            position: w.position,
+            qualification_level: w.qualification_level,
+            hired_on: w.hired_on,
+        })
+        .collect();
+    Ok(Json(Dashboard {
+        notices: app.store.latest_notices_for_station_id(station_id, DASHBOARD_NOTICES).await?,
+        ongoing_activities,
+        ongoing_total,
+        workers,
+        stats: DashboardStats { all_time, this_month },
+    }))
 }
