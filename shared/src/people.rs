@@ -415,7 +415,9 @@ impl Store {
             .expression_attribute_values(":one", n(1));
         update = if linking {
             update
-                .condition_expression("attribute_exists(pk) AND hidden = :false")
+                // `hidden` is a reserved word in DynamoDB expressions.
+                .condition_expression("attribute_exists(pk) AND #hidden = :false")
+                .expression_attribute_names("#hidden", "hidden")
                 .expression_attribute_values(
                     ":false",
                     aws_sdk_dynamodb::types::AttributeValue::Bool(false),
