@@ -15,6 +15,7 @@ pub mod error;
 pub mod files;
 pub mod http;
 pub mod lambda;
+pub mod notices;
 pub mod openapi;
 pub mod orgs;
 pub mod people;

@@ -9,3 +9,4 @@ mod concurrency;
 mod openapi;
 mod activities;
 mod dashboard;
+mod registry;

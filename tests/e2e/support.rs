@@ -91,6 +91,8 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binding");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let service = swz_local::service(app.clone());
+    // Table changes reach the notifier as they would deployed (stream → Lambda).
+    swz_local::streams::spawn(app.clone());
     tokio::spawn(async move {
         axum::serve(listener, service).await.expect("serving");
     });

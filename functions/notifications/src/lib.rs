@@ -1,9 +1,111 @@
-//! TODO(module): routes of the notifications function.
+//! 站内通知: every account's in-app notifications, newest first, and marking one read.
+//! The notifier writes them from the table's change stream; see
+//! `swz_shared::notifications` for where they are kept.
 
 use axum::Router;
-use swz_shared::App;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+use swz_shared::http::{List, PageParams, Params};
+use swz_shared::notifications::{NotificationRecord, NotificationTopic};
+use swz_shared::store::{CursorScope, Index, Query, TxError, keys, tx_error};
+use swz_shared::{ApiError, ApiResult, App, Caller};
 
 /// The routes this function serves.
 pub fn router() -> Router<App> {
     Router::new()
+        .route("/api/notifications", get(list))
+        .route("/api/notifications/{id}/read", post(mark_read))
+}
+
+/// `GET /api/notifications` query.
+#[derive(Deserialize)]
+struct ListParams {
+    #[serde(default)]
+    unread: Option<String>,
+    #[serde(default)]
+    limit: Option<String>,
+    #[serde(default)]
+    cursor: Option<String>,
+}
+
+/// `{id, kind, title, body, created_at, read}`, and what it points at.
+#[derive(Serialize)]
+struct NotificationView {
+    id: String,
+    kind: NotificationTopic,
+    title: String,
+    body: String,
+    created_at: String,
+    read: bool,
+    read_at: Option<String>,
+    link: Option<swz_shared::notifications::NotificationLink>,
+}
+
+impl From<NotificationRecord> for NotificationView {
+    fn from(n: NotificationRecord) -> Self {
+        Self {
+            id: n.id,
+            kind: n.topic,
+            title: n.title,
+            body: n.body,
+            created_at: n.created_at,
+            read: n.read_at.is_some(),
+            read_at: n.read_at,
+            link: n.link,
+        }
+    }
+}
+
+/// `GET /api/notifications[?unread=true]`: the caller's notifications, newest first.
+/// Unread ones come from their own index partition, so the filter costs nothing.
+async fn list(
+    State(app): State<App>,
+    caller: Caller,
+    Params(params): Params<ListParams>,
+) -> ApiResult<List<NotificationView>> {
+    let unread_only = match params.unread.as_deref().map(str::trim) {
+        None | Some("") | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(ApiError::bad_request("unread 只能为 true 或 false")),
+    };
+    let scope = CursorScope::new(caller.id(), None, &format!("notifications?unread={unread_only}"));
+    let page = PageParams { limit: params.limit, cursor: params.cursor }.request(&app, &scope)?;
+    let query = if unread_only {
+        Query::new(Index::Gsi1, keys::unread_notifications_gsi1(caller.id()))
+    } else {
+        let (pk, _) = keys::account(caller.id());
+        Query::new(Index::Table, pk).begins_with(keys::NOTIFICATION_PREFIX)
+    }
+    .reversed();
+    let page = app.store.query_page::<NotificationRecord>(&query, &page, |_| true).await?;
+    Ok(List::from_page(&app, &scope, page, NotificationView::from))
+}
+
+/// `POST /api/notifications/{id}/read`: 204, also when it was read before; 404 for an id
+/// that is not the caller's.
+async fn mark_read(
+    State(app): State<App>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let (pk, sk) = keys::notification(caller.id(), &id);
+    let mut notification: NotificationRecord =
+        app.store.get(&pk, &sk).await?.ok_or(ApiError::NotFound)?;
+    if notification.read_at.is_some() {
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    let expected = notification.version;
+    notification.mark_read(&jiff::Timestamp::now().to_string());
+    let writes = vec![
+        app.store.put_versioned(&notification, expected)?,
+        app.store.audit(&caller.actor(), "read", "notification", &id, None)?,
+    ];
+    match app.store.transact(writes).await {
+        // The only change a notification ever sees is being read: someone (another tab
+        // of the same account) just did it.
+        Ok(()) | Err(TxError::ConditionFailed(0)) => Ok(StatusCode::NO_CONTENT),
+        Err(other) => Err(tx_error(other, &[])),
+    }
 }

@@ -2,6 +2,7 @@
 //! every rule a client's data does. Each module adds its part in its own file.
 
 mod orgs;
+mod summaries;
 
 use serde::{Deserialize, Serialize};
 use swz_shared::App;
@@ -69,6 +70,8 @@ pub async fn load_once(app: &App) -> anyhow::Result<bool> {
     create_admin_if_absent(app, "zj_admin", PASSWORD, "33", "浙江省民政厅").await?;
     let mut demo = Demo { api: Api::new(app.clone()), ids: Default::default() };
     orgs::load(&mut demo).await?;
+    // Last: summaries count the activities loaded before them.
+    summaries::load(&mut demo).await?;
 
     let marker = Marker {
         pk: "DEMO".into(),

@@ -1,0 +1,229 @@
+//! Attachments of a summary (附件): the station declares a file, PUTs its bytes to a
+//! presigned URL that signs the declared type and length, downloads it through a
+//! short-lived presigned URL, and may delete it while the summary can still change.
+//!
+//! Adding or deleting a file does not move the summary's `version`: a client editing
+//! the text keeps its version while it uploads. The month's counter item caps the files
+//! at ten, and a condition on the summary refuses both changes once it is submitted.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Serialize;
+use swz_shared::attachments::{AttachmentMeta, AttachmentSpec, NewAttachment, UploadTicket};
+use swz_shared::domain::Month;
+use swz_shared::http::Body;
+use swz_shared::store::{TxError, keys, n, s, tx_error};
+use swz_shared::summaries::{
+    ATTACHMENT_KIND, COUNTER_KIND, MAX_ATTACHMENTS, SummaryAttachmentRecord, SummaryStatus,
+};
+use swz_shared::{ApiError, ApiResult, App, Caller, StationScope};
+
+use crate::summary::{LOCKED, has_arrived, parse_month};
+use crate::tx;
+
+/// `{download_url}`.
+#[derive(Serialize)]
+pub struct Download {
+    download_url: String,
+}
+
+const TOO_MANY: &str = "每份月度总结最多上传10个附件";
+
+/// `POST /api/summaries/{month}/attachments`: records the declared file and answers
+/// where to PUT it.
+pub async fn create(
+    State(app): State<App>,
+    caller: Caller,
+    Path(month): Path<String>,
+    Body(request): Body<NewAttachment>,
+) -> ApiResult<Json<UploadTicket>> {
+    let station = caller.station()?;
+    let month = parse_month(&month)?;
+    let spec = AttachmentSpec::parse(&request)?;
+    let station_id = station.station_id();
+
+    // Friendly early answers; the transaction below enforces both again.
+    let (summary, attachments) = tokio::try_join!(
+        app.store.summary(station_id, month),
+        app.store.summary_attachments(station_id, month),
+    )?;
+    if summary.is_some_and(|s| !s.status.is_editable()) {
+        return Err(ApiError::conflict(LOCKED));
+    }
+    if attachments.count >= MAX_ATTACHMENTS {
+        return Err(ApiError::field("attachments", TOO_MANY));
+    }
+
+    let id = keys::new_id();
+    let (pk, sk) = keys::summary_attachment(station_id, &month.to_string(), &id);
+    let record = SummaryAttachmentRecord {
+        pk,
+        sk,
+        kind: ATTACHMENT_KIND.into(),
+        station_id: station_id.to_string(),
+        month,
+        meta: AttachmentMeta {
+            id: id.clone(),
+            file_name: spec.file_name.clone(),
+            content_type: spec.content_type.to_string(),
+            size: spec.size,
+            object_key: format!("summaries/{station_id}/{month}/{id}.{}", spec.extension),
+        },
+        uploaded: false,
+        version: 1,
+        created_at: jiff::Timestamp::now().to_string(),
+    };
+    let (counter_pk, counter_sk) = keys::summary_attachment_counter(station_id, &month.to_string());
+    let writes = vec![
+        summary_is_editable(&app, station_id, month)?,
+        tx::update_if(
+            &app.store,
+            &counter_pk,
+            &counter_sk,
+            tx::Expr {
+                text: "SET #kind = :kind ADD #count :one",
+                names: &[("#kind", "kind"), ("#count", "count")],
+                values: vec![
+                    (":kind", s(COUNTER_KIND)),
+                    (":one", n(1)),
+                    (":max", n(MAX_ATTACHMENTS)),
+                ],
+            },
+            "attribute_not_exists(#count) OR #count < :max",
+        )?,
+        app.store.put_new(&record)?,
+        app.store.audit(
+            &caller.actor(),
+            "attach",
+            "summary",
+            &summary_id(&station, month),
+            Some(station_id),
+        )?,
+    ];
+    match app.store.transact(writes).await {
+        Ok(()) => {}
+        Err(TxError::ConditionFailed(0)) => return Err(ApiError::conflict(LOCKED)),
+        Err(TxError::ConditionFailed(1)) => return Err(ApiError::field("attachments", TOO_MANY)),
+        Err(other) => return Err(tx_error(other, &[])),
+    }
+    tracing::info!(month = %month, size = spec.size, "summary attachment declared");
+
+    let upload =
+        app.files.presign_upload(&record.meta.object_key, spec.content_type, spec.size).await?;
+    Ok(Json(UploadTicket { id, upload_url: upload.url, upload_headers: upload.headers }))
+}
+
+/// `GET /api/summaries/{month}/attachments/{id}`: a short-lived download URL, once the
+/// file has arrived.
+pub async fn download(
+    State(app): State<App>,
+    caller: Caller,
+    Path((month, id)): Path<(String, String)>,
+) -> ApiResult<Json<Download>> {
+    let station = caller.station()?;
+    let month = parse_month(&month)?;
+    let attachment = find(&app, &station, month, &id).await?;
+    if !attachment.uploaded && !has_arrived(&app, &attachment.meta).await? {
+        return Err(ApiError::NotFound);
+    }
+    let url =
+        app.files.presign_download(&attachment.meta.object_key, &attachment.meta.file_name).await?;
+    Ok(Json(Download { download_url: url }))
+}
+
+/// `DELETE /api/summaries/{month}/attachments/{id}`: removes the record and the object.
+pub async fn delete(
+    State(app): State<App>,
+    caller: Caller,
+    Path((month, id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let station = caller.station()?;
+    let month = parse_month(&month)?;
+    let station_id = station.station_id();
+    let (summary, attachment) = tokio::try_join!(
+        async { app.store.summary(station_id, month).await.map_err(ApiError::from) },
+        find(&app, &station, month, &id),
+    )?;
+    if summary.is_some_and(|s| !s.status.is_editable()) {
+        return Err(ApiError::conflict(LOCKED));
+    }
+
+    let (counter_pk, counter_sk) = keys::summary_attachment_counter(station_id, &month.to_string());
+    let writes = vec![
+        summary_is_editable(&app, station_id, month)?,
+        tx::update_if(
+            &app.store,
+            &counter_pk,
+            &counter_sk,
+            tx::Expr {
+                text: "ADD #count :minus",
+                names: &[("#count", "count")],
+                values: vec![(":minus", n(-1))],
+            },
+            "attribute_exists(pk)",
+        )?,
+        app.store.delete_versioned(&attachment.pk, &attachment.sk, attachment.version)?,
+        app.store.audit(
+            &caller.actor(),
+            "detach",
+            "summary",
+            &summary_id(&station, month),
+            Some(station_id),
+        )?,
+    ];
+    match app.store.transact(writes).await {
+        Ok(()) => {}
+        Err(TxError::ConditionFailed(0)) => return Err(ApiError::conflict(LOCKED)),
+        Err(TxError::ConditionFailed(2)) => return Err(ApiError::NotFound),
+        Err(other) => return Err(tx_error(other, &[])),
+    }
+    // The record is gone, so the file is no longer part of the summary whatever happens
+    // next. An object whose delete fails stays orphaned in the bucket (never reachable:
+    // downloads are presigned from records only); the log line is how to find it.
+    if let Err(error) = app.files.delete(&attachment.meta.object_key).await {
+        tracing::error!(
+            error = format!("{error:#}"),
+            "deleting a summary attachment's object failed"
+        );
+    }
+    tracing::info!(month = %month, "summary attachment deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The attachment `id` of the station's month, or 404.
+async fn find(
+    app: &App,
+    station: &StationScope,
+    month: Month,
+    id: &str,
+) -> ApiResult<SummaryAttachmentRecord> {
+    let (pk, sk) = keys::summary_attachment(station.station_id(), &month.to_string(), id);
+    app.store.get(&pk, &sk).await?.ok_or(ApiError::NotFound)
+}
+
+/// A check that the month's summary is absent or still a draft or returned.
+fn summary_is_editable(
+    app: &App,
+    station_id: &str,
+    month: Month,
+) -> anyhow::Result<aws_sdk_dynamodb::types::TransactWriteItem> {
+    let (pk, sk) = keys::summary(station_id, &month.to_string());
+    tx::check(
+        &app.store,
+        &pk,
+        &sk,
+        tx::Expr {
+            text: "attribute_not_exists(pk) OR #status IN (:draft, :returned)",
+            names: &[("#status", "status")],
+            values: vec![
+                (":draft", s(SummaryStatus::Draft.code())),
+                (":returned", s(SummaryStatus::Returned.code())),
+            ],
+        },
+    )
+}
+
+fn summary_id(station: &StationScope, month: Month) -> String {
+    format!("{}#{month}", station.station_id())
+}
