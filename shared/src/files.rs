@@ -53,6 +53,30 @@ impl Files {
         content_type: &str,
         size: u64,
     ) -> anyhow::Result<PresignedUpload> {
+        self.presign_put(key, content_type, size, None).await
+    }
+
+    /// Like [`Files::presign_upload`], and the object keeps `file_name` as its
+    /// Content-Disposition (RFC 5987; the header is signed, so it is in the answer's
+    /// headers). Every GET of the object then saves it under that name, also where a
+    /// download URL's `response-content-disposition` is not honoured (moto).
+    pub async fn presign_upload_named(
+        &self,
+        key: &str,
+        content_type: &str,
+        size: u64,
+        file_name: &str,
+    ) -> anyhow::Result<PresignedUpload> {
+        self.presign_put(key, content_type, size, Some(content_disposition(file_name))).await
+    }
+
+    async fn presign_put(
+        &self,
+        key: &str,
+        content_type: &str,
+        size: u64,
+        disposition: Option<String>,
+    ) -> anyhow::Result<PresignedUpload> {
         let request = self
             .presigner
             .put_object()
@@ -60,6 +84,7 @@ impl Files {
             .key(key)
             .content_type(content_type)
             .content_length(size as i64)
+            .set_content_disposition(disposition)
             .presigned(PresigningConfig::expires_in(PRESIGN_TTL)?)
             .await
             .context("presigning an upload")?;

@@ -176,41 +176,40 @@ pub fn new_id() -> String {
     format!("{:012x}{random:016x}", millis & 0xffff_ffff_ffff)
 }
 
-/// `STATION#<sid>` / `SUMMARY#<month>`: a station's monthly summary (月度总结).
-pub fn summary(station_id: &str, month: &str) -> (String, String) {
-    (format!("STATION#{station_id}"), format!("SUMMARY#{month}"))
+/// `NOTICE#<id>` / `NOTICE`: a notice (通知公告) as published, with its target.
+pub fn notice(id: &str) -> (String, String) {
+    (format!("NOTICE#{id}"), "NOTICE".into())
 }
 
-/// Sort-key prefix of a station's summaries (not their attachments: `SUMMARYATT#` does
-/// not start with it).
-pub const SUMMARY_PREFIX: &str = "SUMMARY#";
-
-/// `STATION#<sid>` / `SUMMARYATT#<month>#<id>`: one attachment of a monthly summary.
-pub fn summary_attachment(station_id: &str, month: &str, id: &str) -> (String, String) {
-    (format!("STATION#{station_id}"), format!("SUMMARYATT#{month}#{id}"))
+/// `NOTICE#<id>` / `READ#<station id>`: a station's read receipt of a notice. Living in
+/// the notice's partition, the publisher reads every receipt of a notice with one query,
+/// and a station's page of notices finds its receipts with one batch read.
+pub fn notice_read(notice_id: &str, station_id: &str) -> (String, String) {
+    (format!("NOTICE#{notice_id}"), format!("READ#{station_id}"))
 }
 
-/// Sort-key prefix of one month's summary attachments (excludes the counter).
-pub fn summary_attachments_prefix(month: &str) -> String {
-    format!("SUMMARYATT#{month}#")
+/// Sort-key prefix of a notice's read receipts.
+pub const NOTICE_READ_PREFIX: &str = "READ#";
+
+/// Feed partition of the notices sent to every station under `region` (a copy of each,
+/// sorted by `<published ms>#<id>`).
+pub fn notice_region_feed(region: &str) -> String {
+    format!("NOTICES#{region}")
 }
 
-/// `STATION#<sid>` / `SUMMARYATT#<month>`: how many attachments a month's summary has.
-pub fn summary_attachment_counter(station_id: &str, month: &str) -> (String, String) {
-    (format!("STATION#{station_id}"), format!("SUMMARYATT#{month}"))
+/// Feed partition of the notices sent to a chosen station.
+pub fn notice_station_feed(station_id: &str) -> String {
+    format!("NOTICES#STATION#{station_id}")
 }
 
-/// `ACCOUNT#<id>` / `NOTIF#<notification id>`: an in-app notification (站内通知) of an
-/// account; notification ids begin with their time, so the sort key orders them.
-pub fn notification(account_id: &str, id: &str) -> (String, String) {
-    (format!("ACCOUNT#{account_id}"), format!("NOTIF#{id}"))
+/// Partition of the notices an admin of `region` lists: everything published by admins
+/// of that region or below it (one copy per level of the publisher's region).
+pub fn notice_admin_list(region: &str) -> String {
+    format!("ADMINNOTICES#{region}")
 }
 
-/// Sort-key prefix of an account's notifications.
-pub const NOTIFICATION_PREFIX: &str = "NOTIF#";
-
-/// GSI1 partition of an account's unread notifications (sparse: removed when read);
-/// sort key the notification id.
-pub fn unread_notifications_gsi1(account_id: &str) -> String {
-    format!("UNREAD#{account_id}")
+/// `NOTICEUPLOAD#<id>` / `UPLOAD`: an attachment an admin announced for a notice not
+/// yet published (TTL); publishing consumes it.
+pub fn notice_upload(id: &str) -> (String, String) {
+    (format!("NOTICEUPLOAD#{id}"), "UPLOAD".into())
 }
