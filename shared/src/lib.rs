@@ -15,6 +15,7 @@ pub mod error;
 pub mod files;
 pub mod http;
 pub mod lambda;
+pub mod notifications;
 pub mod notices;
 pub mod openapi;
 pub mod orgs;
@@ -23,6 +24,7 @@ pub mod pii;
 pub mod registry;
 pub mod stats;
 pub mod store;
+pub mod summaries;
 pub mod telemetry;
 
 pub use app::App;

@@ -8,6 +8,7 @@ mod auth;
 mod notices;
 mod concurrency;
 mod openapi;
+mod summaries;
 mod activities;
 mod dashboard;
 mod registry;

@@ -213,3 +213,42 @@ pub fn notice_admin_list(region: &str) -> String {
 pub fn notice_upload(id: &str) -> (String, String) {
     (format!("NOTICEUPLOAD#{id}"), "UPLOAD".into())
 }
+
+/// `STATION#<sid>` / `SUMMARY#<month>`: a station's monthly summary (月度总结).
+pub fn summary(station_id: &str, month: &str) -> (String, String) {
+    (format!("STATION#{station_id}"), format!("SUMMARY#{month}"))
+}
+
+/// Sort-key prefix of a station's summaries (not their attachments: `SUMMARYATT#` does
+/// not start with it).
+pub const SUMMARY_PREFIX: &str = "SUMMARY#";
+
+/// `STATION#<sid>` / `SUMMARYATT#<month>#<id>`: one attachment of a monthly summary.
+pub fn summary_attachment(station_id: &str, month: &str, id: &str) -> (String, String) {
+    (format!("STATION#{station_id}"), format!("SUMMARYATT#{month}#{id}"))
+}
+
+/// Sort-key prefix of one month's summary attachments (excludes the counter).
+pub fn summary_attachments_prefix(month: &str) -> String {
+    format!("SUMMARYATT#{month}#")
+}
+
+/// `STATION#<sid>` / `SUMMARYATT#<month>`: how many attachments a month's summary has.
+pub fn summary_attachment_counter(station_id: &str, month: &str) -> (String, String) {
+    (format!("STATION#{station_id}"), format!("SUMMARYATT#{month}"))
+}
+
+/// `ACCOUNT#<id>` / `NOTIF#<notification id>`: an in-app notification (站内通知) of an
+/// account; notification ids begin with their time, so the sort key orders them.
+pub fn notification(account_id: &str, id: &str) -> (String, String) {
+    (format!("ACCOUNT#{account_id}"), format!("NOTIF#{id}"))
+}
+
+/// Sort-key prefix of an account's notifications.
+pub const NOTIFICATION_PREFIX: &str = "NOTIF#";
+
+/// GSI1 partition of an account's unread notifications (sparse: removed when read);
+/// sort key the notification id.
+pub fn unread_notifications_gsi1(account_id: &str) -> String {
+    format!("UNREAD#{account_id}")
+}
