@@ -12,3 +12,4 @@ mod summaries;
 mod activities;
 mod dashboard;
 mod registry;
+mod workers;
