@@ -13,3 +13,4 @@ mod activities;
 mod dashboard;
 mod registry;
 mod workers;
+mod clients;
