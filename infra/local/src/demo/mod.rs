@@ -3,6 +3,7 @@
 
 mod notices;
 mod orgs;
+mod people;
 mod summaries;
 
 use serde::{Deserialize, Serialize};
@@ -71,6 +72,7 @@ pub async fn load_once(app: &App) -> anyhow::Result<bool> {
     create_admin_if_absent(app, "zj_admin", PASSWORD, "33", "浙江省民政厅").await?;
     let mut demo = Demo { api: Api::new(app.clone()), ids: Default::default() };
     orgs::load(&mut demo).await?;
+    people::load(&mut demo).await?;
     notices::load(&mut demo).await?;
     // Last: summaries count the activities loaded before them.
     summaries::load(&mut demo).await?;
