@@ -1,5 +1,9 @@
 //! Attachments of a notice not yet published: an admin announces each file, gets a
 //! presigned URL and PUTs the bytes to S3; publishing then checks and consumes it.
+//!
+//! Known shortcoming: a file announced and uploaded but never published stays in S3 after
+//! its item expires (TTL). The fix is to delete the object when the stream delivers the
+//! TTL removal of a `notice_upload` item (the notifier already consumes the stream).
 
 use axum::Json;
 use axum::extract::State;
