@@ -26,7 +26,8 @@ ensure_moto() {
 start_moto() {
   ensure_moto
   local log="${MOTO_LOG:-/tmp/swz-moto-$MOTO_PORT.log}"
-  python3 -m moto.server -H 127.0.0.1 -p "$MOTO_PORT" >"$log" 2>&1 &
+  # Our launcher serialises requests: see the note at the top of moto_server.py.
+  python3 "$(dirname "${BASH_SOURCE[0]}")/moto_server.py" -H 127.0.0.1 -p "$MOTO_PORT" >"$log" 2>&1 &
   MOTO_PID=$!
   export AWS_ENDPOINT_URL="http://127.0.0.1:$MOTO_PORT"
   for _ in $(seq 1 100); do

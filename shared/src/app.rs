@@ -34,8 +34,7 @@ impl App {
     /// moto locally) and the keys from `config`.
     pub async fn from_config(config: Config) -> Self {
         let sdk = aws_config::load_from_env().await;
-        let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
-        let store = Store::new(dynamodb, config.table_name.clone());
+        let store = Store::connect(&sdk, config.table_name.clone());
         let files = Files::new(&sdk, &config);
         Self::with_parts(config, store, files)
     }

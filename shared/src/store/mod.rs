@@ -5,6 +5,7 @@
 
 pub mod cursor;
 pub mod keys;
+pub mod probe;
 pub mod schema;
 
 use std::collections::{BTreeMap, HashMap};
@@ -118,6 +119,8 @@ pub enum TxError {
 pub struct Store {
     pub client: Client,
     pub table: String,
+    /// Request counts and injected faults of `client` (see `probe`).
+    pub probe: std::sync::Arc<probe::Probe>,
 }
 
 /// Serialises a record into a DynamoDB item.
@@ -143,8 +146,19 @@ pub fn key(pk: impl Into<String>, sk: impl Into<String>) -> Item {
 }
 
 impl Store {
+    /// A store over `client`, whose probe is not attached to it (requests are not
+    /// counted). `App` builds its client with [`Store::connect`] instead.
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self { client, table: table.into() }
+        Self { client, table: table.into(), probe: Default::default() }
+    }
+
+    /// Builds the client from the SDK configuration with a probe attached.
+    pub fn connect(sdk: &aws_config::SdkConfig, table: impl Into<String>) -> Self {
+        let probe = std::sync::Arc::new(probe::Probe::default());
+        let config = aws_sdk_dynamodb::config::Builder::from(sdk)
+            .interceptor(probe::ProbeInterceptor(probe.clone()))
+            .build();
+        Self { client: Client::from_conf(config), table: table.into(), probe }
     }
 
     /// Reads one item by key, strongly consistent.
