@@ -18,6 +18,7 @@ use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventR
 use swz_shared::App;
 use swz_shared::accounts::AccountRecord;
 use swz_shared::auth::{Actor, Role};
+use swz_shared::domain::Month;
 use swz_shared::notifications::{
     NotificationLink, NotificationRecord, NotificationTopic, deterministic_id,
 };
@@ -58,10 +59,7 @@ async fn handle_record(app: &App, record: &EventRecord) -> anyhow::Result<()> {
         return Ok(());
     }
     let summary: SummaryRecord = serde_dynamo::from_item(new_image.clone())?;
-    let seen = match record.change.old_image.get("history") {
-        Some(serde_dynamo::AttributeValue::L(entries)) => entries.len(),
-        _ => 0,
-    };
+    let seen = transitions_before(record);
     if summary.history.len() <= seen {
         return Ok(());
     }
@@ -76,7 +74,7 @@ async fn handle_record(app: &App, record: &EventRecord) -> anyhow::Result<()> {
                 station_accounts(app, &station).await?
             }
         };
-        let (topic, title, body) = message(&station, &summary, entry);
+        let (topic, title, body) = message(&station.name, summary.month, entry);
         let at: jiff::Timestamp = entry.at.parse()?;
         for account_id in recipients {
             let source = format!("{}#{index}#{account_id}", summary.summary_id());
@@ -103,6 +101,15 @@ async fn handle_record(app: &App, record: &EventRecord) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// How many history entries the summary had before this change (0 for a new one): the
+/// entries after them are the transitions this record carries.
+fn transitions_before(record: &EventRecord) -> usize {
+    match record.change.old_image.get("history") {
+        Some(serde_dynamo::AttributeValue::L(entries)) => entries.len(),
+        _ => 0,
+    }
 }
 
 /// Writes a notification unless it exists: a redelivered record changes nothing.
@@ -158,11 +165,11 @@ async fn station_accounts(app: &App, station: &StationRecord) -> anyhow::Result<
 
 /// The topic, title and body of the notification for one transition.
 fn message(
-    station: &StationRecord,
-    summary: &SummaryRecord,
+    station_name: &str,
+    month: Month,
     entry: &HistoryEntry,
 ) -> (NotificationTopic, String, String) {
-    let (station_name, month, by) = (&station.name, summary.month, &entry.display_name);
+    let by = entry.display_name.as_str();
     match entry.action {
         SummaryAction::Submit => (
             NotificationTopic::SummarySubmitted,
@@ -192,5 +199,74 @@ fn message(
                 entry.comment.as_deref().unwrap_or("")
             ),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(action: SummaryAction, by: &str, comment: Option<&str>) -> HistoryEntry {
+        HistoryEntry {
+            action,
+            account_id: "acc".into(),
+            display_name: by.into(),
+            role: "admin".into(),
+            at: "2026-12-01T08:00:00Z".into(),
+            comment: comment.map(str::to_string),
+        }
+    }
+
+    fn month() -> Month {
+        Month::parse("2026-11").unwrap()
+    }
+
+    #[test]
+    fn a_submission_names_the_station_and_the_month() {
+        let (topic, title, body) = message(
+            "北山街道社工站",
+            month(),
+            &entry(SummaryAction::Submit, "北山街道社工站", None),
+        );
+        assert_eq!(topic, NotificationTopic::SummarySubmitted);
+        assert_eq!(title, "北山街道社工站提交了2026-11月度总结");
+        assert_eq!(body, "北山街道社工站提交了2026-11的月度总结，请及时审核。");
+        let (_, _, body) = message(
+            "北山街道社工站",
+            month(),
+            &entry(SummaryAction::Submit, "阳光社工服务中心", None),
+        );
+        assert!(body.contains("已由阳光社工服务中心提交"), "{body}");
+    }
+
+    #[test]
+    fn a_return_carries_the_reviewers_comment() {
+        let returned = entry(SummaryAction::Return, "西湖区民政局", Some("请补充活动照片"));
+        let (topic, title, body) = message("北山街道社工站", month(), &returned);
+        assert_eq!(topic, NotificationTopic::SummaryReturned);
+        assert_eq!(title, "北山街道社工站2026-11月度总结被打回");
+        assert!(
+            body.contains("西湖区民政局") && body.ends_with("审核意见：请补充活动照片"),
+            "{body}"
+        );
+        let (topic, title, _) = message(
+            "北山街道社工站",
+            month(),
+            &entry(SummaryAction::Approve, "西湖区民政局", None),
+        );
+        assert_eq!(topic, NotificationTopic::SummaryApproved);
+        assert_eq!(title, "北山街道社工站2026-11月度总结已审核通过");
+    }
+
+    #[test]
+    fn only_entries_beyond_the_old_image_are_new() {
+        let mut record = EventRecord::default();
+        assert_eq!(transitions_before(&record), 0);
+        let history = serde_dynamo::AttributeValue::L(vec![
+            serde_dynamo::AttributeValue::M(Default::default()),
+            serde_dynamo::AttributeValue::M(Default::default()),
+        ]);
+        record.change.old_image.insert("history".into(), history);
+        assert_eq!(transitions_before(&record), 2);
     }
 }

@@ -274,3 +274,26 @@ pub async fn review(
     loaded.summary = Some(record);
     Ok(Json(SummaryView::of(&app, loaded).await?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_draft_is_not_yet_submitted_for_reviewers() {
+        let mut summary = SummaryRecord::new("st", Month::parse("2026-11").unwrap());
+        assert_eq!(ReviewState::of(None), ReviewState::NotSubmitted);
+        assert_eq!(ReviewState::of(Some(&summary)), ReviewState::NotSubmitted);
+        summary.status = SummaryStatus::Returned;
+        assert_eq!(ReviewState::of(Some(&summary)), ReviewState::Returned);
+    }
+
+    #[test]
+    fn status_filters_parse_their_codes_only() {
+        for code in ["not_submitted", "submitted", "returned", "approved"] {
+            assert_eq!(ReviewState::parse(code).map(ReviewState::code), Some(code));
+        }
+        assert_eq!(ReviewState::parse("draft"), None);
+        assert_eq!(ReviewState::parse("lost"), None);
+    }
+}

@@ -189,3 +189,25 @@ impl SummaryView {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_current_and_past_months_are_accepted() {
+        let current = Month::current();
+        assert_eq!(parse_month(&current.to_string()).unwrap(), current);
+        assert!(parse_month(&current.previous().to_string()).is_ok());
+    }
+
+    #[test]
+    fn a_future_or_malformed_month_is_a_validation_failure_naming_month() {
+        for bad in [Month::current().next().to_string(), "2026-13".into(), "2026-1".into()] {
+            match parse_month(&bad) {
+                Err(ApiError::Validation(fields)) => assert!(fields.contains_key("month"), "{bad}"),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+}
