@@ -40,6 +40,9 @@ pub fn spawn(app: App) -> JoinHandle<()> {
         let mut poller = Poller {
             app,
             client: Client::new(&sdk),
+            // Its own table client: the poller's requests are infrastructure, not the
+            // application's, and stay out of the store's request probe.
+            tables: aws_sdk_dynamodb::Client::new(&sdk),
             stream_arn: None,
             shards: BTreeMap::new(),
             discovered_at: None,
@@ -71,6 +74,7 @@ struct ShardState {
 struct Poller {
     app: App,
     client: Client,
+    tables: aws_sdk_dynamodb::Client,
     stream_arn: Option<String>,
     shards: BTreeMap<String, ShardState>,
     discovered_at: Option<Instant>,
@@ -94,9 +98,7 @@ impl Poller {
     async fn stream_arn(&mut self) -> anyhow::Result<Option<String>> {
         if self.stream_arn.is_none() {
             let table = self
-                .app
-                .store
-                .client
+                .tables
                 .describe_table()
                 .table_name(&self.app.store.table)
                 .send()
