@@ -65,18 +65,24 @@ impl Modify for Conventions {
 }
 
 fn add_errors(operation: &mut Operation, public: bool) {
-    let mut codes = vec![("400", "请求格式不正确"), ("422", "字段校验失败"), ("500", "服务器内部错误")];
+    // Login answers 401 to wrong credentials, so every operation may.
+    let mut codes = vec![
+        ("400", "请求格式不正确"),
+        ("401", "未登录、登录已失效或用户名密码不正确"),
+        ("422", "字段校验失败"),
+        ("429", "请求过于频繁"),
+        ("500", "服务器内部错误"),
+    ];
     if !public {
         operation.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new(
             "bearer",
             Vec::<String>::new(),
         )]);
-        codes.extend([("401", "未登录或登录已失效"), ("403", "无权访问"), ("404", "记录不存在")]);
+        codes.extend([("403", "无权访问"), ("404", "记录不存在"), ("409", "冲突")]);
     }
     if operation.request_body.is_some() {
         codes.extend([("409", "冲突"), ("413", "请求内容过大")]);
     }
-    codes.push(("429", "请求过于频繁"));
     for (status, description) in codes {
         operation.responses.responses.entry(status.into()).or_insert_with(|| {
             RefOr::T(
