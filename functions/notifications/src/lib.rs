@@ -59,7 +59,9 @@ impl From<NotificationRecord> for NotificationView {
 }
 
 /// `GET /api/notifications[?unread=true]`: the caller's notifications, newest first.
-/// Unread ones come from their own index partition, so the filter costs nothing.
+/// Unread ones come from their own index partition, so the filter costs nothing; that
+/// index is eventually consistent, so deployed, a notification read a moment ago may show
+/// as unread there for a moment longer.
 async fn list(
     State(app): State<App>,
     caller: Caller,
