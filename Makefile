@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 
-.PHONY: run test check-template package fmt lint
+.PHONY: run test check-template package fmt lint bench
 
 ## run: the whole system on 127.0.0.1:$(PORT) (default 8080) against moto, with demo data
 run:
@@ -28,3 +28,8 @@ fmt:
 ## lint: clippy over every crate and target, warnings as errors
 lint:
 	cargo clippy --workspace --all-targets -- -D warnings
+
+## bench: dashboard and activity-list cost (DynamoDB requests, items read, median latency)
+## at 100 and 10,000 activities, against moto; not part of `make test`
+bench:
+	@bash infra/scripts/bench.sh

@@ -65,7 +65,7 @@ use crate::domain::{Month, PopulationType};
 pub const UNREGISTERED: &str = "unregistered";
 
 /// The statistics of one period, serialised exactly as API.md's `stats` object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Stats {
     /// 服务活动数量.
     pub activities: u64,
@@ -798,8 +798,8 @@ mod activity_stats_tests {
 
 impl Store {
     /// Overwrites a station's activity counters and served-reference items with a
-    /// recount. `clients` (kept by the people module) is left as it is. The writes go in
-    /// several transactions, so this is a repair for a quiet moment: an activity written
+    /// recount. `clients` (kept by the people module) is left as it is. The writes are
+    /// one request per item, so this is a repair for a quiet moment: an activity written
     /// while it runs may be counted twice or not at all, and a second recount fixes that.
     pub async fn rebuild_stats(&self, station_id: &str, recount: &Recount) -> anyhow::Result<()> {
         let (pk, _) = keys::station(station_id);
@@ -890,11 +890,43 @@ impl Store {
                 version: versions.get(client_id.as_str()).copied().unwrap_or(0) + 1,
             })?);
         }
-        for chunk in writes.chunks(25) {
-            self.transact(chunk.to_vec()).await.map_err(|e| match e {
-                crate::store::TxError::Other(e) => e,
-                other => anyhow::anyhow!("rebuilding stats: {other:?}"),
-            })?;
+        // One request per item, not transactions: the rebuild is not atomic anyway, and
+        // single writes cost half a transactional write.
+        for write in writes {
+            self.write_one(write).await?;
+        }
+        Ok(())
+    }
+
+    /// Sends one transaction item as a plain PutItem, UpdateItem or DeleteItem.
+    async fn write_one(&self, write: TransactWriteItem) -> anyhow::Result<()> {
+        if let Some(put) = write.put() {
+            self.client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(put.item().clone()))
+                .send()
+                .await
+                .context("rebuilding stats: put")?;
+        } else if let Some(update) = write.update() {
+            self.client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(update.key().clone()))
+                .update_expression(update.update_expression())
+                .set_expression_attribute_names(update.expression_attribute_names().cloned())
+                .set_expression_attribute_values(update.expression_attribute_values().cloned())
+                .send()
+                .await
+                .context("rebuilding stats: update")?;
+        } else if let Some(delete) = write.delete() {
+            self.client
+                .delete_item()
+                .table_name(&self.table)
+                .set_key(Some(delete.key().clone()))
+                .send()
+                .await
+                .context("rebuilding stats: delete")?;
         }
         Ok(())
     }

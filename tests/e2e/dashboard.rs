@@ -220,3 +220,43 @@ async fn an_empty_station_has_zero_figures_with_every_population_type() {
     assert_eq!(dashboard["workers"], json!([]));
     assert_eq!(w.t.get("/api/dashboard", &w.county_a).await.status, 403);
 }
+
+#[tokio::test]
+async fn the_dashboard_costs_the_same_requests_however_many_activities() {
+    let w = world().await;
+    let (t, a) = (&w.t, &w.station_a);
+    let lead = add_worker(t, a, "李华", 1).await;
+    let c1 = add_client(t, a, "张大爷", 1, &["elderly"]).await;
+    let (now, before) = dates();
+    let probe = &t.app.store.probe;
+    let cost = |path: &'static str| async move {
+        let start = probe.requests();
+        t.get(path, a).await.expect(200);
+        probe.requests() - start
+    };
+
+    create(t, a, activity("探访", "home_visit", false, &now, &lead, &[], &[&c1], 0)).await;
+    let (dashboard_1, list_1) =
+        (cost("/api/dashboard").await, cost("/api/activities?limit=20").await);
+    for i in 0..25 {
+        let start = if i % 2 == 0 { &now } else { &before };
+        create(
+            t,
+            a,
+            activity(&format!("活动{i}"), "home_visit", true, start, &lead, &[], &[&c1], 1),
+        )
+        .await;
+    }
+    assert_eq!(cost("/api/dashboard").await, dashboard_1);
+    assert_eq!(cost("/api/activities?limit=20").await, list_1);
+    // The token check and one query; the statistics and the board are one request each.
+    assert_eq!(list_1, 2);
+    let start = probe.requests();
+    t.app
+        .store
+        .station_stats(&w.station_a_id, &swz_shared::activities::dashboard_periods())
+        .await
+        .unwrap();
+    t.app.store.board(&w.station_a_id).await.unwrap();
+    assert_eq!(probe.requests() - start, 2);
+}

@@ -4,7 +4,9 @@
 //! Its storage cost does not grow with the number of activities: besides the token
 //! check (one GetItem), one BatchGetItem reads the two statistics items and one Query
 //! reads the station's ongoing-activity copies and its workers together
-//! (`Store::board`). The two reads run concurrently.
+//! (`Store::board`). The notices come from `swz_shared::notices` (the station, its notice
+//! feeds and the receipts: a fixed number of requests of their own). The three reads run
+//! concurrently.
 
 use axum::extract::State;
 use axum::routing::get;
@@ -73,9 +75,11 @@ pub async fn dashboard(State(app): State<App>, caller: Caller) -> ApiResult<Json
     let scope = caller.station()?;
     let station_id = scope.station_id();
     let periods = dashboard_periods();
-    let (stats, board) = tokio::try_join!(
+    // Three independent reads, at once: the latency is the slowest of them.
+    let (stats, board, notices) = tokio::try_join!(
         app.store.station_stats(station_id, &periods),
-        app.store.board(station_id)
+        app.store.board(station_id),
+        app.store.latest_notices_for_station_id(station_id, DASHBOARD_NOTICES),
     )?;
     let mut stats = stats.into_iter();
     let all_time = stats.next().unwrap_or_default();
@@ -109,7 +113,7 @@ pub async fn dashboard(State(app): State<App>, caller: Caller) -> ApiResult<Json
         })
         .collect();
     Ok(Json(Dashboard {
-        notices: app.store.latest_notices_for_station_id(station_id, DASHBOARD_NOTICES).await?,
+        notices,
         ongoing_activities,
         ongoing_total,
         workers,
