@@ -8,6 +8,7 @@ mod auth;
 mod notices;
 mod concurrency;
 mod faults;
+mod isolation;
 mod openapi;
 mod summaries;
 mod registry;

@@ -273,3 +273,18 @@ pub fn id_number(region: &str, birth: &str, seq: u32) -> String {
     let check = b"10X98765432"[(sum % 11) as usize] as char;
     format!("{body}{check}")
 }
+
+impl TestApp {
+    /// PUTs `bytes` to a presigned upload ticket's URL with its headers, as a browser
+    /// would (the HTTP client sets Content-Length itself). Answers the status.
+    pub async fn upload(&self, ticket: &Value, bytes: &[u8]) -> u16 {
+        let url = ticket["upload_url"].as_str().expect("upload_url");
+        let mut put = self.http.put(url).body(bytes.to_vec());
+        for (name, value) in ticket["upload_headers"].as_object().expect("upload_headers") {
+            if !name.eq_ignore_ascii_case("content-length") {
+                put = put.header(name.as_str(), value.as_str().expect("a header value"));
+            }
+        }
+        put.send().await.expect("uploading").status().as_u16()
+    }
+}

@@ -23,7 +23,7 @@ use swz_shared::{ApiError, ApiResult, App};
 const MAX_TRANSACTION_ITEMS: usize = 100;
 
 /// How often an operation is tried before a concurrent-change conflict is answered.
-const MAX_ATTEMPTS: u32 = 6;
+const MAX_ATTEMPTS: u32 = 12;
 
 /// Why one attempt of a write did not happen.
 pub enum Attempt {
@@ -59,8 +59,11 @@ where
             Err(Attempt::Fail(error)) => return Err(error),
             Err(Attempt::Retry) => {
                 tracing::info!(attempt = n + 1, "activity write met a concurrent change; retrying");
-                let jitter = u64::from(rand_byte()) % 20;
-                tokio::time::sleep(Duration::from_millis(10 * (1 << n) + jitter)).await;
+                // Exponential, capped at a second, with jitter of up to half the step:
+                // twenty writers on one station's counters all get through in time.
+                let step = (20u64 << n).min(1000);
+                let jitter = u64::from(rand_byte()) * step / 2 / 255;
+                tokio::time::sleep(Duration::from_millis(step / 2 + jitter)).await;
             }
         }
     }
