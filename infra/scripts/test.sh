@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# `make test`: starts moto on a free port, runs every Rust test (unit and end-to-end),
-# then stops moto.
+# `make test`: starts moto on a free port, runs every Rust test (unit, property and
+# end-to-end), then schemathesis against the local server with a token of each role, then
+# stops moto. With arguments (`test.sh -p swz-e2e -- isolation::`) it runs just that
+# `cargo test` and skips schemathesis.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source infra/scripts/env.sh
@@ -8,4 +10,9 @@ MOTO_PORT="$(free_port)"
 export MOTO_PORT
 trap stop_moto EXIT
 start_moto
-cargo test --no-fail-fast "${@:---workspace}"
+if [ $# -gt 0 ]; then
+  cargo test --no-fail-fast "$@"
+  exit
+fi
+cargo test --workspace --no-fail-fast
+bash infra/scripts/fuzz.sh
