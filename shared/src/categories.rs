@@ -28,7 +28,7 @@ code_enum!(
 );
 
 /// How many registered recipients (服务对象) an activity of a category links.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Recipients {
     /// 个案: one person.
@@ -51,7 +51,7 @@ impl Recipients {
 }
 
 /// The type of a category field, which says how its value is checked and stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldType {
     /// Free text, at most [`MAX_TEXT_CHARS`] characters.
@@ -67,7 +67,7 @@ pub enum FieldType {
 }
 
 /// One field of a category's 基本信息 or 总结记录.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
 pub struct FieldSpec {
     /// The JSON key in `details` / `summary`.
     pub key: &'static str,
@@ -78,6 +78,7 @@ pub struct FieldSpec {
     pub required: bool,
     /// The choices of an `enum` field.
     #[serde(skip_serializing_if = "<[CodeLabel]>::is_empty")]
+    #[schema(value_type = Vec<CodeLabel>, required = false)]
     pub options: &'static [CodeLabel],
     /// A `number` field that counts (人次, 节数): whole numbers only. Not served: the
     /// contract's field shape has no place for it, and the 422 message says it.
@@ -227,14 +228,16 @@ fn is_blank(value: &Value) -> bool {
 }
 
 /// A category of service activity.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
 pub struct Category {
     pub code: &'static str,
     pub label: &'static str,
     pub recipients: Recipients,
     /// 基本信息: required on every activity of the category.
+    #[schema(value_type = Vec<FieldSpec>)]
     pub fields: &'static [FieldSpec],
     /// 总结记录: required once the activity is finished.
+    #[schema(value_type = Vec<FieldSpec>)]
     pub summary_fields: &'static [FieldSpec],
 }
 

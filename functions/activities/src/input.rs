@@ -26,7 +26,7 @@ pub const MAX_UNREGISTERED: u64 = 100_000;
 
 /// `POST /api/activities` and `PUT /api/activities/{id}`. Everything is optional here
 /// so that every missing or malformed field is reported at once, by name.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct ActivityInput {
     #[serde(default)]
     pub title: Option<String>,
@@ -35,8 +35,11 @@ pub struct ActivityInput {
     #[serde(default)]
     pub status: Option<String>,
     #[serde(default)]
+    #[schema(format = Date)]
     pub start_date: Option<String>,
+    /// Required once the status is `finished`; not before the start date.
     #[serde(default)]
+    #[schema(format = Date)]
     pub end_date: Option<String>,
     #[serde(default)]
     pub location: Option<String>,
@@ -46,13 +49,19 @@ pub struct ActivityInput {
     pub worker_ids: Option<Vec<String>>,
     #[serde(default)]
     pub client_ids: Option<Vec<String>>,
+    /// 未登记参与人数, a whole number ≥ 0 (default 0).
     #[serde(default)]
+    #[schema(value_type = Option<u64>)]
     pub unregistered_participants: Option<Value>,
     #[serde(default)]
     pub description: Option<String>,
+    /// 基本信息: the category's fields (see `GET /api/meta`).
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub details: Value,
+    /// 总结记录: required once the status is `finished`, ignored while `ongoing`.
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub summary: Value,
     /// Updates only: the version that was read.
     #[serde(default)]

@@ -10,17 +10,23 @@ mod routes;
 mod write;
 
 use axum::Router;
-use axum::routing::{get, post};
 use swz_shared::App;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use input::{MAX_CLIENTS, MAX_WORKERS};
 
+/// The routes this function serves, with their OpenAPI description.
+pub fn api() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(meta::meta))
+        .routes(routes!(routes::overview))
+        .routes(routes!(routes::list, routes::create))
+        .routes(routes!(routes::get, routes::update, routes::delete))
+        .routes(routes!(recount::recount))
+}
+
 /// The routes this function serves.
 pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/meta", get(meta::meta))
-        .route("/api/activities/overview", get(routes::overview))
-        .route("/api/activities", get(routes::list).post(routes::create))
-        .route("/api/activities/{id}", get(routes::get).put(routes::update).delete(routes::delete))
-        .route("/api/admin/recount", post(recount::recount))
+    api().into()
 }

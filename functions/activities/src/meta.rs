@@ -11,8 +11,9 @@ use swz_shared::domain::{
 use swz_shared::{ApiResult, Caller};
 
 /// The answer of `GET /api/meta`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Meta {
+    #[schema(value_type = Vec<Category>)]
     categories: &'static [Category],
     population_types: Vec<CodeLabel>,
     qualification_levels: Vec<CodeLabel>,
@@ -25,6 +26,8 @@ pub struct Meta {
 
 /// The metadata; any signed-in caller may read it (labels are not secret, and the
 /// administrators' pages show the same codes).
+#[utoipa::path(get, path = "/api/meta", tag = "meta",
+    responses((status = 200, description = "活动类别与各代码表", body = Meta)))]
 pub async fn meta(_caller: Caller) -> ApiResult<Json<Meta>> {
     Ok(Json(Meta {
         categories: CATEGORIES,

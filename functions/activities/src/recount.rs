@@ -11,21 +11,22 @@ use swz_shared::stats::{Stats, StatsPeriod, recount as recount_figures};
 use swz_shared::store::{Index, Query, keys};
 use swz_shared::{ApiError, ApiResult, App, Caller};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RecountRequest {
     #[serde(default)]
     station_id: Option<String>,
 }
 
 /// One month's recomputed figures.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MonthStats {
+    #[schema(value_type = String)]
     month: Month,
     stats: Stats,
 }
 
 /// The answer: how many activities were counted, all-time figures and every month's.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RecountView {
     station_id: String,
     activities_counted: usize,
@@ -35,6 +36,9 @@ pub struct RecountView {
     months: Vec<MonthStats>,
 }
 
+/// `POST /api/admin/recount`.
+#[utoipa::path(post, path = "/api/admin/recount", tag = "admin", request_body = RecountRequest,
+    responses((status = 200, description = "重新计算后的统计数据", body = RecountView)))]
 pub async fn recount(
     State(app): State<App>,
     caller: Caller,

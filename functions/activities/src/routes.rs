@@ -15,26 +15,29 @@ use swz_shared::http::{Body, List, PageParams, Params};
 use swz_shared::stats::{StatsPeriod, attr};
 use swz_shared::store::{CursorScope, Index, Page, Query, keys};
 use swz_shared::{ApiError, ApiResult, App, Caller, StationScope, Validator};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::input::{ActivityFields, ActivityInput, People, check_people};
 use crate::write::{Attempt, retrying, write};
 
 /// `{id, name}` of a worker or recipient an activity names.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PersonRef {
     id: String,
     name: String,
 }
 
 /// An activity as the API shows it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ActivityView {
     id: String,
     title: String,
     category: String,
     category_label: &'static str,
     status: ActivityStatus,
+    #[schema(format = Date)]
     start_date: String,
+    #[schema(format = Date)]
     end_date: Option<String>,
     location: String,
     lead_worker_id: String,
@@ -43,17 +46,24 @@ pub struct ActivityView {
     client_ids: Vec<String>,
     unregistered_participants: u64,
     description: String,
+    /// 基本信息: the category's fields (see `GET /api/meta`).
+    #[schema(value_type = Object)]
     details: Map<String, Value>,
-    /// `null` while ongoing.
+    /// 总结记录; `null` while ongoing.
+    #[schema(value_type = Option<Object>)]
     summary: Option<Map<String, Value>>,
     /// The named workers with their current names (single-record answers only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
     workers: Option<Vec<PersonRef>>,
     /// The linked recipients with their current names (single-record answers only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
     clients: Option<Vec<PersonRef>>,
     version: u64,
+    #[schema(format = DateTime)]
     created_at: String,
+    #[schema(format = DateTime)]
     updated_at: String,
 }
 
@@ -186,6 +196,8 @@ async fn check(
 }
 
 /// `POST /api/activities`.
+#[utoipa::path(post, path = "/api/activities", tag = "activities", request_body = ActivityInput,
+    responses((status = 201, description = "已创建服务活动", body = ActivityView)))]
 pub async fn create(
     State(app): State<App>,
     caller: Caller,
@@ -206,6 +218,9 @@ pub async fn create(
 }
 
 /// `GET /api/activities/{id}`.
+#[utoipa::path(get, path = "/api/activities/{id}", tag = "activities",
+    params(("id" = String, Path, description = "活动ID")),
+    responses((status = 200, description = "服务活动", body = ActivityView)))]
 pub async fn get(
     State(app): State<App>,
     caller: Caller,
@@ -224,6 +239,9 @@ pub async fn get(
 }
 
 /// `PUT /api/activities/{id}`: the whole activity again, with the `version` read.
+#[utoipa::path(put, path = "/api/activities/{id}", tag = "activities",
+    params(("id" = String, Path, description = "活动ID")), request_body = ActivityInput,
+    responses((status = 200, description = "已修改", body = ActivityView)))]
 pub async fn update(
     State(app): State<App>,
     caller: Caller,
@@ -250,6 +268,9 @@ pub async fn update(
 }
 
 /// `DELETE /api/activities/{id}`: the activity and its links go, the statistics drop it.
+#[utoipa::path(delete, path = "/api/activities/{id}", tag = "activities",
+    params(("id" = String, Path, description = "活动ID")),
+    responses((status = 204, description = "已删除")))]
 pub async fn delete(
     State(app): State<App>,
     caller: Caller,
@@ -268,13 +289,19 @@ pub async fn delete(
 }
 
 /// The list's filters.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// A category code (`case_management`, ...; see `GET /api/meta`).
     category: Option<String>,
+    /// `ongoing` or `finished`.
     status: Option<String>,
+    /// `YYYY-MM`: activities that start in that month.
     month: Option<String>,
+    /// A part of the title (活动名称).
     q: Option<String>,
     #[serde(flatten)]
+    #[param(ignore)]
     page: PageParams,
 }
 
@@ -327,6 +354,8 @@ impl Filters {
 
 /// `GET /api/activities`: latest start date first, filtered by category, status, month
 /// (of the start date) and a part of the title.
+#[utoipa::path(get, path = "/api/activities", tag = "activities", params(ListParams, PageParams),
+    responses((status = 200, description = "本站服务活动，开始日期新的在前", body = List<ActivityView>)))]
 pub async fn list(
     State(app): State<App>,
     caller: Caller,
@@ -390,7 +419,7 @@ pub async fn list(
 }
 
 /// One category of the overview.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CategoryOverview {
     code: &'static str,
     label: &'static str,
@@ -401,12 +430,14 @@ pub struct CategoryOverview {
 }
 
 /// `{categories: [...]}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Overview {
     categories: Vec<CategoryOverview>,
 }
 
 /// `GET /api/activities/overview`: per category, from the counters (one batch read).
+#[utoipa::path(get, path = "/api/activities/overview", tag = "activities",
+    responses((status = 200, description = "各类别活动数", body = Overview)))]
 pub async fn overview(State(app): State<App>, caller: Caller) -> ApiResult<Json<Overview>> {
     let scope = caller.station()?;
     let this_month = StatsPeriod::Month(Month::current());

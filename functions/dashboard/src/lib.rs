@@ -9,7 +9,6 @@
 //! concurrently.
 
 use axum::extract::State;
-use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 use swz_shared::activities::dashboard_periods;
@@ -18,22 +17,31 @@ use swz_shared::domain::{Position, QualificationLevel};
 use swz_shared::notices::DASHBOARD_NOTICES;
 use swz_shared::stats::Stats;
 use swz_shared::{ApiResult, App, Caller};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// How many ongoing activities the dashboard lists (latest start first).
 pub const ONGOING_SHOWN: usize = 10;
 
+/// The routes this function serves, with their OpenAPI description.
+pub fn api() -> OpenApiRouter<App> {
+    OpenApiRouter::new().routes(routes!(dashboard))
+}
+
 /// The routes this function serves.
 pub fn router() -> Router<App> {
-    Router::new().route("/api/dashboard", get(dashboard))
+    api().into()
 }
 
 /// An ongoing activity on the dashboard.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct OngoingActivity {
     id: String,
     title: String,
     category: String,
     category_label: &'static str,
+    #[schema(format = Date)]
     start_date: String,
     location: String,
     lead_worker_id: String,
@@ -41,24 +49,25 @@ pub struct OngoingActivity {
 }
 
 /// A current worker on the dashboard.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct DashboardWorker {
     id: String,
     name: String,
     position: Position,
     qualification_level: QualificationLevel,
+    #[schema(format = Date)]
     hired_on: String,
 }
 
 /// `{all_time, this_month}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct DashboardStats {
     all_time: Stats,
     this_month: Stats,
 }
 
 /// The answer of `GET /api/dashboard`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Dashboard {
     /// The latest notices with read flags (`swz_shared::notices`).
     notices: Vec<swz_shared::notices::NoticeSummary>,
@@ -71,6 +80,8 @@ pub struct Dashboard {
 }
 
 /// `GET /api/dashboard`.
+#[utoipa::path(get, path = "/api/dashboard", tag = "dashboard",
+    responses((status = 200, description = "工作台：最新通知、进行中的服务、任职社工、服务数据统计", body = Dashboard)))]
 pub async fn dashboard(State(app): State<App>, caller: Caller) -> ApiResult<Json<Dashboard>> {
     let scope = caller.station()?;
     let station_id = scope.station_id();

@@ -93,7 +93,7 @@ macro_rules! code_enum {
 pub(crate) use code_enum;
 
 /// A code with its Chinese label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct CodeLabel {
     pub code: &'static str,
     pub label: &'static str,
