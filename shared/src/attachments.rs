@@ -46,13 +46,20 @@ const TOO_LARGE_MESSAGE: &str = "单个附件不能超过20MB";
 
 /// An upload request as the client sends it; every field is checked by
 /// [`AttachmentSpec::parse`], so a missing one is reported with the others.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewAttachment {
+    /// The name to save the file under again; its extension is one of pdf, doc, docx,
+    /// xls, xlsx, jpg, jpeg, png.
     #[serde(default)]
+    #[schema(required = true, min_length = 1, max_length = 100)]
     pub file_name: String,
+    /// The content type matching the extension, e.g. `application/pdf`, `image/jpeg`.
     #[serde(default)]
+    #[schema(required = true, min_length = 1)]
     pub content_type: String,
+    /// Bytes, 1 to 20 MiB (over 20 MiB answers 413).
     #[serde(default)]
+    #[schema(required = true, value_type = u64, minimum = 1, maximum = 20971520)]
     pub size: Option<u64>,
 }
 
@@ -72,7 +79,7 @@ pub struct AttachmentSpec {
 
 /// What an upload request answers: `{id, upload_url, upload_headers}`. The client PUTs
 /// exactly the declared bytes to `upload_url` with every header of `upload_headers`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UploadTicket {
     pub id: String,
     pub upload_url: String,
@@ -91,7 +98,7 @@ pub struct AttachmentMeta {
 }
 
 /// `{id, file_name, content_type, size}`: an attachment as clients see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AttachmentView {
     pub id: String,
     pub file_name: String,

@@ -67,6 +67,41 @@ impl From<TargetRepr> for NoticeTarget {
     }
 }
 
+/// On the wire the target is one of two objects, not the Rust enum's shape.
+impl utoipa::PartialSchema for NoticeTarget {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        use utoipa::openapi::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
+        let all = ObjectBuilder::new()
+            .description(Some("发送给发布者辖区内的全部站点（含以后新建的站点）"))
+            .property(
+                "all",
+                ObjectBuilder::new().schema_type(Type::Boolean).enum_values(Some([true])),
+            )
+            .required("all");
+        let chosen = ObjectBuilder::new()
+            .description(Some("发送给指定的站点"))
+            .property(
+                "station_ids",
+                ArrayBuilder::new()
+                    .items(ObjectBuilder::new().schema_type(Type::String))
+                    .min_items(Some(1))
+                    .max_items(Some(MAX_CHOSEN_STATIONS)),
+            )
+            .required("station_ids");
+        OneOfBuilder::new()
+            .item(all)
+            .item(chosen)
+            .description(Some("发送范围：{\"all\": true} 或 {\"station_ids\": [...]}"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for NoticeTarget {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("NoticeTarget")
+    }
+}
+
 impl From<NoticeTarget> for TargetRepr {
     fn from(target: NoticeTarget) -> Self {
         match target {
@@ -274,7 +309,7 @@ pub struct StationNoticePage {
 }
 
 /// `{id, title, published_at, publisher_name, read}`: a notice on the dashboard.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NoticeSummary {
     pub id: String,
     pub title: String,

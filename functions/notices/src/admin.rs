@@ -22,20 +22,29 @@ use crate::plausible_id;
 use crate::uploads::NoticeUpload;
 use crate::views::{AdminNoticeView, Download, ReceiptView};
 
-/// `POST /api/admin/notices`.
-#[derive(Deserialize)]
+/// `POST /api/admin/notices`. Fields default so that every missing one is reported with
+/// the others (422); the schema documents what a valid request holds.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct PublishRequest {
+    /// 1 to 100 characters.
     #[serde(default)]
+    #[schema(required = true, min_length = 1, max_length = 100)]
     title: String,
+    /// 1 to 10000 characters.
     #[serde(default)]
+    #[schema(required = true, min_length = 1, max_length = 10000)]
     body: String,
     #[serde(default)]
+    #[schema(required = true, value_type = NoticeTarget)]
     target: Option<TargetRequest>,
+    /// The `id`s of uploads announced through `POST /api/admin/notices/attachments` and
+    /// uploaded; at most 5.
     #[serde(default)]
+    #[schema(max_items = 5)]
     attachment_ids: Option<Vec<String>>,
 }
 
-/// `{"all": true}` or `{"station_ids": [...]}`.
+/// `{"all": true}` or `{"station_ids": [...]}` (documented as [`NoticeTarget`]).
 #[derive(Deserialize)]
 pub struct TargetRequest {
     #[serde(default)]
@@ -46,6 +55,11 @@ pub struct TargetRequest {
 
 const STATION_IDS: &str = "target.station_ids";
 
+/// `POST /api/admin/notices`: publishes a notice to every station of the caller's region
+/// or to chosen stations under it, consuming the announced uploads.
+#[utoipa::path(post, path = "/api/admin/notices", tag = "notices", operation_id = "admin_notices_publish",
+    request_body = PublishRequest,
+    responses((status = 201, description = "已发布通知", body = AdminNoticeView)))]
 pub async fn publish(
     State(app): State<App>,
     caller: Caller,
@@ -210,6 +224,9 @@ async fn check_uploads(
 
 /// `GET /api/admin/notices`: the notices published by admins of the caller's region or
 /// any region below it, newest first.
+#[utoipa::path(get, path = "/api/admin/notices", tag = "notices", operation_id = "admin_notices_list",
+    params(PageParams),
+    responses((status = 200, description = "本辖区及下级发布的通知，最新的在前", body = List<AdminNoticeView>)))]
 pub async fn list(
     State(app): State<App>,
     caller: Caller,
@@ -236,6 +253,9 @@ async fn visible_notice(app: &App, id: &str, region: &RegionCode) -> ApiResult<N
 }
 
 /// `GET /api/admin/notices/{id}`: the notice with a receipt row per addressed station.
+#[utoipa::path(get, path = "/api/admin/notices/{id}", tag = "notices", operation_id = "admin_notices_get",
+    params(("id" = String, Path, description = "通知ID")),
+    responses((status = 200, description = "通知及各站点的阅读情况", body = AdminNoticeView)))]
 pub async fn get(
     State(app): State<App>,
     caller: Caller,
@@ -264,6 +284,10 @@ pub async fn get(
 }
 
 /// `GET /api/admin/notices/{id}/attachments/{attachment_id}` → `{download_url}`.
+#[utoipa::path(get, path = "/api/admin/notices/{id}/attachments/{attachment_id}", tag = "notices",
+    operation_id = "admin_notices_attachment",
+    params(("id" = String, Path, description = "通知ID"), ("attachment_id" = String, Path, description = "附件ID")),
+    responses((status = 200, description = "附件的临时下载链接", body = Download)))]
 pub async fn download(
     State(app): State<App>,
     caller: Caller,

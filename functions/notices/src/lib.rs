@@ -10,19 +10,25 @@ mod uploads;
 mod views;
 
 use axum::Router;
-use axum::routing::{get, post};
 use swz_shared::App;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes this function serves, with their OpenAPI description.
+pub fn api() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(admin::list, admin::publish))
+        .routes(routes!(uploads::create))
+        .routes(routes!(admin::get))
+        .routes(routes!(admin::download))
+        .routes(routes!(station::list))
+        .routes(routes!(station::get))
+        .routes(routes!(station::download))
+}
 
 /// The routes this function serves.
 pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/admin/notices", get(admin::list).post(admin::publish))
-        .route("/api/admin/notices/attachments", post(uploads::create))
-        .route("/api/admin/notices/{id}", get(admin::get))
-        .route("/api/admin/notices/{id}/attachments/{attachment_id}", get(admin::download))
-        .route("/api/notices", get(station::list))
-        .route("/api/notices/{id}", get(station::get))
-        .route("/api/notices/{id}/attachments/{attachment_id}", get(station::download))
+    api().into()
 }
 
 /// True for strings that can be one of our ids (hex, bounded). Anything else cannot name

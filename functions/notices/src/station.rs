@@ -21,13 +21,26 @@ const MAX_QUERY_CHARS: usize = 100;
 const BEFORE: &str = "before";
 
 /// `GET /api/notices` query: `q`, `unread`, `from`, `to`, `limit`, `cursor`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// 1 to 100, default 20.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     limit: Option<String>,
+    /// The `next_cursor` of the previous page.
     cursor: Option<String>,
+    /// A word of the title or the body (at most 100 characters).
+    #[param(max_length = 100)]
     q: Option<String>,
+    /// `true` for the notices the station has not opened yet (also `1`; `false`, `0` or
+    /// empty for all).
+    #[param(value_type = Option<bool>)]
     unread: Option<String>,
+    /// Published on or after this China date, `YYYY-MM-DD`.
+    #[param(value_type = Option<String>, format = Date)]
     from: Option<String>,
+    /// Published on or before this China date, `YYYY-MM-DD` (not before `from`).
+    #[param(value_type = Option<String>, format = Date)]
     to: Option<String>,
 }
 
@@ -90,6 +103,9 @@ async fn addressed_notice(app: &App, id: &str, station: &StationRecord) -> ApiRe
 }
 
 /// `GET /api/notices`.
+#[utoipa::path(get, path = "/api/notices", tag = "notices", operation_id = "notices_list",
+    params(ListParams),
+    responses((status = 200, description = "发给本站的通知，最新的在前", body = List<StationNoticeView>)))]
 pub async fn list(
     State(app): State<App>,
     caller: Caller,
@@ -124,6 +140,9 @@ pub async fn list(
 
 /// `GET /api/notices/{id}`: the notice; the first opening records the station's receipt,
 /// later ones keep its time.
+#[utoipa::path(get, path = "/api/notices/{id}", tag = "notices", operation_id = "notices_get",
+    params(("id" = String, Path, description = "通知ID")),
+    responses((status = 200, description = "通知（首次打开时记为已读）", body = StationNoticeView)))]
 pub async fn get(
     State(app): State<App>,
     caller: Caller,
@@ -163,6 +182,10 @@ pub async fn get(
 }
 
 /// `GET /api/notices/{id}/attachments/{attachment_id}` → `{download_url}`.
+#[utoipa::path(get, path = "/api/notices/{id}/attachments/{attachment_id}", tag = "notices",
+    operation_id = "notices_attachment",
+    params(("id" = String, Path, description = "通知ID"), ("attachment_id" = String, Path, description = "附件ID")),
+    responses((status = 200, description = "附件的临时下载链接", body = Download)))]
 pub async fn download(
     State(app): State<App>,
     caller: Caller,

@@ -41,6 +41,9 @@ impl NoticeUpload {
 
 /// `POST /api/admin/notices/attachments` `{file_name, content_type, size}` → 201
 /// `{id, upload_url, upload_headers}`.
+#[utoipa::path(post, path = "/api/admin/notices/attachments", tag = "notices",
+    operation_id = "admin_notices_upload", request_body = NewAttachment,
+    responses((status = 201, description = "已登记附件，请按 upload_url 与 upload_headers 上传文件", body = UploadTicket)))]
 pub async fn create(
     State(app): State<App>,
     caller: Caller,

@@ -6,7 +6,7 @@ use swz_shared::domain::RegionCode;
 use swz_shared::notices::{NoticeRecord, NoticeTarget};
 
 /// A notice as its publisher and the admins above see it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AdminNoticeView {
     pub id: String,
     pub title: String,
@@ -20,17 +20,21 @@ pub struct AdminNoticeView {
     /// Only on the notice's own page: every addressed station with its read time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receipts: Option<Vec<ReceiptView>>,
+    /// Only on the notice's own page: how many addressed stations have read it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_count: Option<usize>,
+    /// Only on the notice's own page: how many stations it is addressed to now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub station_count: Option<usize>,
 }
 
 /// `{station_id, station_name, read_at | null}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ReceiptView {
     pub station_id: String,
     pub station_name: String,
+    /// RFC 3339, UTC; null while the station has not opened the notice.
+    #[schema(required = true)]
     pub read_at: Option<String>,
 }
 
@@ -57,7 +61,7 @@ impl AdminNoticeView {
 }
 
 /// A notice as a station sees it: without the target, which may name other stations.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StationNoticeView {
     pub id: String,
     pub title: String,
@@ -67,6 +71,8 @@ pub struct StationNoticeView {
     pub published_at: String,
     pub attachments: Vec<AttachmentView>,
     pub read: bool,
+    /// RFC 3339, UTC: when the station first opened it; null while unread.
+    #[schema(required = true)]
     pub read_at: Option<String>,
 }
 
@@ -87,7 +93,7 @@ impl StationNoticeView {
 }
 
 /// `{download_url}`: a short-lived link that saves the file under its original name.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Download {
     pub download_url: String,
 }

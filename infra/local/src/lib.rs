@@ -21,7 +21,14 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
                 .build(),
         )
         .build();
-    for api in [swz_shared::http::system_api(), swz_auth::api(), swz_admin::api(), swz_activities::api(), swz_dashboard::api()] {
+    for api in [
+        swz_shared::http::system_api(),
+        swz_auth::api(),
+        swz_admin::api(),
+        swz_activities::api(),
+        swz_dashboard::api(),
+        swz_notices::api(),
+    ] {
         doc.merge(api.split_for_parts().1);
     }
     swz_shared::openapi::Conventions.modify(&mut doc);
