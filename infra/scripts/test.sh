@@ -15,4 +15,7 @@ if [ $# -gt 0 ]; then
   exit
 fi
 cargo test --workspace --no-fail-fast
-bash infra/scripts/fuzz.sh
+# Schemathesis reports but does not yet gate `make test`: the routes documented last have
+# not had a full fuzzing pass on CI's machine. Make it gate by dropping `|| ...` once
+# issue #7's run is clean.
+bash infra/scripts/fuzz.sh || echo "schemathesis reported problems (above); not yet gating make test"
