@@ -1,6 +1,7 @@
 //! Demo data, loaded once into a fresh local stack through the API itself, so it obeys
 //! every rule a client's data does. Each module adds its part in its own file.
 
+mod activities;
 mod notices;
 mod orgs;
 mod people;
@@ -73,6 +74,7 @@ pub async fn load_once(app: &App) -> anyhow::Result<bool> {
     let mut demo = Demo { api: Api::new(app.clone()), ids: Default::default() };
     orgs::load(&mut demo).await?;
     people::load(&mut demo).await?;
+    activities::load(&mut demo).await?;
     notices::load(&mut demo).await?;
     // Last: summaries count the activities loaded before them.
     summaries::load(&mut demo).await?;
