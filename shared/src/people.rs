@@ -186,16 +186,20 @@ impl ClientRecord {
 
 /// The summary of an activity that a client's link to it carries, so that a client's
 /// records list needs no read of the activities themselves.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ActivitySummary {
     pub id: String,
     pub title: String,
     /// The activity's category code (`case_management`, ...).
     pub category: String,
     /// `ongoing` or `finished`.
+    #[schema(value_type = crate::categories::ActivityStatus)]
     pub status: String,
+    #[schema(format = Date)]
     pub start_date: String,
+    /// Null while the activity has no end date.
     #[serde(default)]
+    #[schema(required = true, format = Date)]
     pub end_date: Option<String>,
 }
 

@@ -3,53 +3,103 @@
 
 use serde::Deserialize;
 use swz_shared::Validator;
-use swz_shared::domain::{PersonName, Phone, PopulationType, clean_text};
+use swz_shared::domain::{Gender, PersonName, Phone, PopulationType, clean_text};
 use swz_shared::people::{Identity, check_identity, patch};
 use unicode_normalization::UnicodeNormalization;
+use utoipa::ToSchema;
 
 /// A client as sent on create, or a stored client merged with an edit. An optional field
 /// that is `None` is empty.
-#[derive(Deserialize, Default, Clone)]
+///
+/// Its OpenAPI schema describes `POST /api/clients`; the required fields are marked there
+/// although the type holds them optional, so that every missing one is reported at once.
+#[derive(Deserialize, Default, Clone, ToSchema)]
+#[schema(as = NewClient, example = json!({
+    "name": "王秀英", "id_number": "330106194503120249", "phone": "13900001111",
+    "village": "桂花社区", "address": "桂花社区3幢2单元101室",
+    "population_types": ["elderly", "low_income"], "note": "独居，低保",
+    "emergency_contact": {"name": "王建国", "phone": "13900002222"},
+}))]
 pub struct RawClient {
+    #[schema(value_type = String, required = true)]
     pub name: Option<String>,
+    /// Derives from the ID number; if sent, it must agree with it.
+    #[schema(value_type = Option<Gender>)]
     pub gender: Option<String>,
+    /// 身份证号, 18 characters (GB 11643).
+    #[schema(value_type = String, required = true)]
     pub id_number: Option<String>,
+    /// Derives from the ID number; if sent, it must agree with it.
+    #[schema(format = Date)]
     pub birth_date: Option<String>,
+    /// 手机号, 11 digits.
     pub phone: Option<String>,
+    /// 所属村（社区）: a 12-digit code under the station's township, or a name of at most
+    /// 50 characters.
+    #[schema(value_type = String, required = true)]
     pub village: Option<String>,
+    /// 现住址, at most 200 characters.
     pub address: Option<String>,
+    /// 人群类型: at least one.
+    #[schema(value_type = Vec<PopulationType>, required = true, min_items = 1)]
     pub population_types: Option<Vec<String>>,
+    /// 困难类型/备注, at most 500 characters.
     pub note: Option<String>,
+    /// 紧急联系人: both name and phone, or neither.
     pub emergency_contact: Option<RawContact>,
+    /// 负责社工: a current worker of the station.
     pub responsible_worker_id: Option<String>,
 }
 
-#[derive(Deserialize, Default, Clone)]
+/// 紧急联系人 as sent.
+#[derive(Deserialize, Default, Clone, ToSchema)]
+#[schema(as = EmergencyContact)]
 pub struct RawContact {
     pub name: Option<String>,
+    /// 手机号, 11 digits.
     pub phone: Option<String>,
 }
 
 /// `PUT /api/clients/{id}`: fields sent replace the stored ones, absent fields stay, and
 /// `null` clears an optional field.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ClientUpdate {
+    /// The version that was read.
+    #[schema(value_type = u64, required = true)]
     pub version: Option<u64>,
     pub name: Option<String>,
+    /// Derives from the ID number; if sent, it must agree with it.
+    #[schema(value_type = Option<Gender>)]
     pub gender: Option<String>,
+    /// 身份证号, 18 characters (GB 11643).
     pub id_number: Option<String>,
+    /// Derives from the ID number; if sent, it must agree with it.
+    #[schema(format = Date)]
     pub birth_date: Option<String>,
+    /// 所属村（社区）: a 12-digit code under the station's township, or a name.
     pub village: Option<String>,
+    /// 人群类型: at least one.
+    #[schema(value_type = Option<Vec<PopulationType>>)]
     pub population_types: Option<Vec<String>>,
+    /// `null` clears it.
     #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
+    /// `null` clears it.
     #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<String>)]
     pub address: Option<Option<String>>,
+    /// `null` clears it.
     #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<String>)]
     pub note: Option<Option<String>>,
+    /// `null` clears it.
     #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<RawContact>)]
     pub emergency_contact: Option<Option<RawContact>>,
+    /// `null` clears it.
     #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<String>)]
     pub responsible_worker_id: Option<Option<String>>,
 }
 

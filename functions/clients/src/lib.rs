@@ -6,13 +6,19 @@ mod input;
 mod routes;
 
 use axum::Router;
-use axum::routing::get;
 use swz_shared::App;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes this function serves, with their OpenAPI description.
+pub fn api() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(routes::list, routes::create))
+        .routes(routes!(routes::get, routes::update, routes::delete))
+        .routes(routes!(routes::records))
+}
 
 /// The routes this function serves.
 pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/clients", get(routes::list).post(routes::create))
-        .route("/api/clients/{id}", get(routes::get).put(routes::update).delete(routes::delete))
-        .route("/api/clients/{id}/records", get(routes::records))
+    api().into()
 }

@@ -18,6 +18,7 @@ use swz_shared::people::{
 use swz_shared::stats::clients_delta;
 use swz_shared::store::{CursorScope, Index, PageRequest, Query, keys, tx_error};
 use swz_shared::{ApiError, ApiResult, App, Caller, StationScope, Validator};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::input::{
     ClientFields, ClientUpdate, RawClient, RawContact, check_client, parse_village,
@@ -25,30 +26,47 @@ use crate::input::{
 
 /// A client as the station sees it. Lists mask the ID number and phone and leave out the
 /// birth date, address, note and emergency contact.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ClientView {
     id: String,
     name: String,
     gender: Gender,
+    /// Full on the client's own page, masked (`330106********1234`) in lists.
     id_number: String,
+    /// On the client's own page only.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String, format = Date)]
     birth_date: Option<String>,
+    /// Full on the client's own page, masked (`138****5678`) in lists; null when none.
+    #[schema(required = true)]
     phone: Option<String>,
+    /// 所属村（社区）: a 12-digit code or a name.
     village: String,
+    /// On the client's own page only; empty when none.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String)]
     address: Option<String>,
     population_types: Vec<PopulationType>,
+    /// On the client's own page only; empty when none.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String)]
     note: Option<String>,
+    /// On the client's own page only; null when none.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<ContactView>)]
     emergency_contact: Option<Option<ContactView>>,
+    /// 负责社工; null when none.
+    #[schema(required = true)]
     responsible_worker_id: Option<String>,
     version: u64,
+    #[schema(format = DateTime)]
     created_at: String,
+    #[schema(format = DateTime)]
     updated_at: String,
 }
 
-#[derive(Serialize)]
+/// 紧急联系人, phone in full.
+#[derive(Serialize, ToSchema)]
 pub struct ContactView {
     name: String,
     phone: String,
@@ -103,17 +121,26 @@ impl ClientView {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// A part of the name (姓名), or an exact ID number (身份证号).
     q: Option<String>,
+    /// Clients of this 人群类型 only.
+    #[param(value_type = Option<PopulationType>, inline)]
     population_type: Option<String>,
+    /// 所属村（社区）, exact: a 12-digit code or a name.
     village: Option<String>,
     #[serde(flatten)]
+    #[param(ignore)]
     page: PageParams,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DeleteParams {
+    /// The version that was read; when sent, a stale one answers 409.
+    #[param(value_type = Option<u64>)]
     version: Option<String>,
 }
 
@@ -137,6 +164,8 @@ const ID_TAKEN: &str = "本站已有该身份证号码的服务对象";
 const WORKER_GONE: &str = "负责社工已离职或不存在，请重新选择";
 const STALE: &str = "记录已被他人修改，请刷新后重试";
 
+#[utoipa::path(get, path = "/api/clients", tag = "clients", params(ListParams, PageParams),
+    responses((status = 200, description = "本站服务对象（身份证号、手机号已脱敏）", body = List<ClientView>)))]
 pub async fn list(
     State(app): State<App>,
     caller: Caller,
@@ -183,6 +212,8 @@ pub async fn list(
     Ok(List::from_page(&app, &scope, page, ClientView::masked))
 }
 
+#[utoipa::path(post, path = "/api/clients", tag = "clients", request_body = RawClient,
+    responses((status = 201, description = "已添加服务对象", body = ClientView)))]
 pub async fn create(
     State(app): State<App>,
     caller: Caller,
@@ -245,6 +276,9 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(ClientView::full(&app, client)?)))
 }
 
+#[utoipa::path(get, path = "/api/clients/{id}", tag = "clients",
+    params(("id" = String, Path, description = "记录ID")),
+    responses((status = 200, description = "服务对象", body = ClientView)))]
 pub async fn get(
     State(app): State<App>,
     caller: Caller,
@@ -255,6 +289,9 @@ pub async fn get(
     Ok(Json(ClientView::full(&app, client)?))
 }
 
+#[utoipa::path(put, path = "/api/clients/{id}", tag = "clients",
+    params(("id" = String, Path, description = "记录ID")), request_body = ClientUpdate,
+    responses((status = 200, description = "已修改", body = ClientView)))]
 pub async fn update(
     State(app): State<App>,
     caller: Caller,
@@ -308,6 +345,9 @@ pub async fn update(
 
 /// `DELETE /api/clients/{id}?version=`: a client linked to activities is hidden, so the
 /// activities keep naming them; any other client is deleted with their guard.
+#[utoipa::path(delete, path = "/api/clients/{id}", tag = "clients",
+    params(("id" = String, Path, description = "记录ID"), DeleteParams),
+    responses((status = 204, description = "已删除（有服务记录的服务对象改为隐藏）")))]
 pub async fn delete(
     State(app): State<App>,
     caller: Caller,
@@ -359,14 +399,19 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RecordsParams {
     #[serde(flatten)]
+    #[param(ignore)]
     page: PageParams,
 }
 
 /// `GET /api/clients/{id}/records`: the activities the client took part in, newest
 /// first, from the link items the activities module keeps.
+#[utoipa::path(get, path = "/api/clients/{id}/records", tag = "clients",
+    params(("id" = String, Path, description = "记录ID"), PageParams),
+    responses((status = 200, description = "该服务对象参与的服务活动", body = List<ActivitySummary>)))]
 pub async fn records(
     State(app): State<App>,
     caller: Caller,

@@ -5,13 +5,19 @@ mod profile;
 mod search;
 
 use axum::Router;
-use axum::routing::{get, post};
 use swz_shared::App;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes this function serves, with their OpenAPI description.
+pub fn api() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(profile::register))
+        .routes(routes!(profile::me, profile::update))
+        .routes(routes!(search::search))
+}
 
 /// The routes this function serves.
 pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/registry/register", post(profile::register))
-        .route("/api/registry/me", get(profile::me).put(profile::update))
-        .route("/api/registry/social-workers", get(search::search))
+    api().into()
 }

@@ -15,37 +15,88 @@ use swz_shared::registry::RegistryProfileRecord;
 use swz_shared::store::{keys, s, tx_error};
 use swz_shared::{ApiError, ApiResult, App, Caller, Role, Validator};
 use unicode_normalization::UnicodeNormalization;
+use utoipa::ToSchema;
 
 /// A profile body as sent, on registration and on edits alike; every field optional here,
 /// so that all missing and bad fields are reported together. (One flat struct rather
 /// than flattened parts: a type error then names its field.)
-#[derive(Deserialize, Default)]
+///
+/// Its OpenAPI schema describes the edit (`PUT /api/registry/me`): `version` required,
+/// any other field left out keeps its stored value. Registration is described by
+/// [`Registration`].
+#[derive(Deserialize, Default, ToSchema)]
+#[schema(as = ProfileUpdate)]
 pub struct RawProfile {
     /// Registration only.
+    #[schema(ignore)]
     username: Option<String>,
     /// Registration only.
+    #[schema(ignore)]
     password: Option<String>,
     /// Edits only: the version that was read.
+    #[schema(value_type = u64, required = true)]
     version: Option<u64>,
     name: Option<String>,
+    /// Derives from the ID number; if sent, it must agree with it.
+    #[schema(value_type = Option<Gender>)]
     gender: Option<String>,
+    /// Fixed once registered: may be sent back unchanged, never changed.
     id_number: Option<String>,
+    /// 手机号, 11 digits.
     phone: Option<String>,
+    #[schema(value_type = Option<Education>)]
     education: Option<String>,
+    /// 专业, at most 50 characters.
     major: Option<String>,
+    #[schema(value_type = Option<QualificationLevel>)]
     qualification_level: Option<String>,
+    /// 证书编号: required with a qualification, empty without one.
+    certificate_number: Option<String>,
+}
+
+/// `POST /api/registry/register` as the OpenAPI document describes it. The handler reads
+/// the body as [`RawProfile`], so that every bad field is reported at once; this type
+/// only gives the document the registration's required fields, and a test keeps the two
+/// in step.
+#[derive(Deserialize, ToSchema)]
+#[schema(example = json!({
+    "username": "sw_zhaolei", "password": "Zhao2026pass", "name": "赵磊",
+    "id_number": "330106199004200351", "phone": "13600003333", "education": "bachelor",
+    "major": "社会工作", "qualification_level": "intermediate",
+    "certificate_number": "ZS2021001",
+}))]
+#[allow(dead_code)]
+pub struct Registration {
+    /// The login name of the new account.
+    username: String,
+    password: String,
+    /// 姓名.
+    name: String,
+    /// Derives from the ID number; if sent, it must agree with it.
+    gender: Option<Gender>,
+    /// 身份证号: 18 characters (GB 11643), fixed once registered.
+    id_number: String,
+    /// 手机号, 11 digits.
+    phone: String,
+    education: Education,
+    /// 专业, at most 50 characters.
+    major: Option<String>,
+    qualification_level: QualificationLevel,
+    /// 证书编号: required with a qualification, empty or left out without one.
     certificate_number: Option<String>,
 }
 
 /// The profile as its owner sees it, full ID number and phone included.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ProfileView {
     id: String,
+    /// The same as `id`: the value a station picks when adding this worker.
     registry_id: String,
     username: String,
     name: String,
     gender: Gender,
     id_number: String,
+    #[schema(format = Date)]
     birth_date: String,
     phone: String,
     education: Education,
@@ -53,7 +104,9 @@ pub struct ProfileView {
     qualification_level: QualificationLevel,
     certificate_number: String,
     version: u64,
+    #[schema(format = DateTime)]
     created_at: String,
+    #[schema(format = DateTime)]
     updated_at: String,
 }
 
@@ -101,6 +154,9 @@ struct RegistryIdGuard {
 
 const ID_TAKEN: &str = "该身份证号码已在社工登记库中注册";
 
+#[utoipa::path(post, path = "/api/registry/register", tag = "registry",
+    request_body = Registration,
+    responses((status = 201, description = "已注册，登录账户一并创建", body = ProfileView)))]
 pub async fn register(
     State(app): State<App>,
     Body(request): Body<RawProfile>,
@@ -170,11 +226,15 @@ pub async fn register(
     Ok((StatusCode::CREATED, Json(ProfileView::of(&app, record, &account.username)?)))
 }
 
+#[utoipa::path(get, path = "/api/registry/me", tag = "registry",
+    responses((status = 200, description = "本人的登记资料", body = ProfileView)))]
 pub async fn me(State(app): State<App>, caller: Caller) -> ApiResult<Json<ProfileView>> {
     let profile = own_profile(&app, &caller).await?;
     Ok(Json(ProfileView::of(&app, profile, &caller.account.username)?))
 }
 
+#[utoipa::path(put, path = "/api/registry/me", tag = "registry", request_body = RawProfile,
+    responses((status = 200, description = "已修改", body = ProfileView)))]
 pub async fn update(
     State(app): State<App>,
     caller: Caller,
@@ -377,6 +437,21 @@ mod tests {
         assert_eq!(parse_certificate(Some(QualificationLevel::None), "").unwrap(), "");
         assert!(parse_certificate(Some(QualificationLevel::Senior), "ZS 1").is_err());
         assert_eq!(parse_certificate(None, "zs1").unwrap(), "ZS1");
+    }
+
+    #[test]
+    fn the_documented_registration_is_what_the_handler_takes() {
+        let body = serde_json::json!({
+            "username": "sw_wang", "password": "Secret2026", "name": "王芳",
+            "id_number": "11010519491231002X", "phone": "13800138000",
+            "education": "bachelor", "qualification_level": "assistant",
+            "certificate_number": "ZS1",
+        });
+        assert!(serde_json::from_value::<Registration>(body.clone()).is_ok());
+        let raw: RawProfile = serde_json::from_value(body).unwrap();
+        let mut v = Validator::new();
+        assert!(check_profile(&mut v, &raw).is_some());
+        assert!(fields(v).is_empty());
     }
 
     #[test]

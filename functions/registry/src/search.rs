@@ -10,20 +10,26 @@ use swz_shared::registry::RegistryProfileRecord;
 use swz_shared::store::{CursorScope, Index, Query, keys};
 use swz_shared::{ApiError, ApiResult, App, Caller};
 
-#[derive(Deserialize)]
+/// One of `id_number` and `name` is required.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
+    /// 身份证号, exact (18 characters).
     id_number: Option<String>,
+    /// 姓名 or its beginning.
     name: Option<String>,
     #[serde(flatten)]
+    #[param(ignore)]
     page: PageParams,
 }
 
 /// What a station sees of a registry profile.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct RegistryHit {
     registry_id: String,
     name: String,
     gender: Gender,
+    /// Masked: `330106********1234`.
     id_number: String,
     qualification_level: QualificationLevel,
     certificate_number: String,
@@ -45,6 +51,9 @@ impl From<RegistryProfileRecord> for RegistryHit {
 /// `GET /api/registry/social-workers?id_number=` or `?name=`: one of them is required,
 /// so that the registry cannot be listed whole. With both, the ID number decides and the
 /// name must also match.
+#[utoipa::path(get, path = "/api/registry/social-workers", tag = "registry",
+    params(SearchParams, PageParams),
+    responses((status = 200, description = "匹配的持证社工（身份证号已脱敏）", body = List<RegistryHit>)))]
 pub async fn search(
     State(app): State<App>,
     caller: Caller,

@@ -6,37 +6,107 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use swz_shared::Validator;
 use swz_shared::domain::{
-    Education, PersonName, Phone, Position, QualificationLevel, china_today, clean_text, parse_date,
+    Education, Gender, PersonName, Phone, Position, QualificationLevel, china_today, clean_text,
+    parse_date,
 };
 use swz_shared::people::{Identity, WorkerSource, check_identity, patch};
 use unicode_normalization::UnicodeNormalization;
+use utoipa::ToSchema;
 
 /// A worker body as sent, on create and on update alike; every field optional here, so
 /// that all missing and bad fields are reported together. (One flat struct rather than
 /// flattened parts: a type error then names its field.)
-#[derive(Deserialize, Default, Clone)]
+///
+/// Its OpenAPI schema describes the edit (`PUT /api/workers/{id}`): `version` required,
+/// any other field left out keeps its stored value. Creation is described by
+/// [`NewWorker`].
+#[derive(Deserialize, Default, Clone, ToSchema)]
+#[schema(as = WorkerUpdate)]
 pub struct RawWorker {
     /// Create: `registry` or `manual`. Update: may be sent back unchanged, never changed.
+    #[schema(value_type = Option<WorkerSource>)]
     pub source: Option<String>,
     /// Create from the registry: the profile to copy. Update: as `source`.
     pub registry_id: Option<String>,
     /// Update: the version that was read.
+    #[schema(value_type = u64, required = true)]
     pub version: Option<u64>,
     /// Update of a departed worker: corrects the leave date. `null` (reinstating) and a
     /// date for a current worker (use DELETE) are refused. Ignored on create.
     #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<String>, format = Date)]
     pub left_on: Option<Option<String>>,
+    /// Registry workers: read-only, may be sent back unchanged.
     pub name: Option<String>,
+    /// Derives from the ID number; if sent, it must agree with it.
+    #[schema(value_type = Option<Gender>)]
     pub gender: Option<String>,
+    /// 身份证号, 18 characters. Registry workers: read-only.
     pub id_number: Option<String>,
+    /// Derives from the ID number; if sent, it must agree with it.
+    #[schema(format = Date)]
     pub birth_date: Option<String>,
+    /// 手机号, 11 digits.
     pub phone: Option<String>,
+    #[schema(value_type = Option<Education>)]
     pub education: Option<String>,
+    /// 专业, at most 50 characters.
     pub major: Option<String>,
+    #[schema(value_type = Option<Position>)]
     pub position: Option<String>,
+    /// 入职日期.
+    #[schema(format = Date)]
     pub hired_on: Option<String>,
+    /// Registry workers: read-only. Manual workers: `none` only.
+    #[schema(value_type = Option<QualificationLevel>)]
     pub qualification_level: Option<String>,
+    /// Registry workers: read-only. Manual workers: empty only.
     pub certificate_number: Option<String>,
+}
+
+/// `POST /api/workers` as the OpenAPI document describes it: two shapes told apart by
+/// `source`. The handler reads the body as [`RawWorker`], so that every bad field is
+/// reported at once; this type gives the document each shape's required fields, and a
+/// test keeps the two in step.
+#[derive(Deserialize, ToSchema)]
+#[serde(tag = "source", rename_all = "snake_case")]
+#[schema(example = json!({
+    "source": "manual", "name": "陈明", "id_number": "330106198806150179",
+    "phone": "13700001234", "education": "college", "major": "护理",
+    "position": "assistant", "hired_on": "2024-03-01",
+}))]
+#[allow(dead_code)]
+pub enum NewWorker {
+    /// 从系统中选择: the identity and certificate fields are copied from the registry
+    /// profile and stay read-only.
+    Registry {
+        /// The `registry_id` of a registry search hit.
+        registry_id: String,
+        position: Position,
+        /// 入职日期.
+        #[schema(format = Date)]
+        hired_on: String,
+    },
+    /// 手动输入: an uncertified worker; the qualification level is 无.
+    Manual {
+        name: String,
+        /// Derives from the ID number; if sent, it must agree with it.
+        gender: Option<Gender>,
+        /// 身份证号, 18 characters (GB 11643).
+        id_number: String,
+        /// Derives from the ID number; if sent, it must agree with it.
+        #[schema(format = Date)]
+        birth_date: Option<String>,
+        /// 手机号, 11 digits.
+        phone: String,
+        education: Education,
+        /// 专业, at most 50 characters.
+        major: Option<String>,
+        position: Position,
+        /// 入职日期.
+        #[schema(format = Date)]
+        hired_on: String,
+    },
 }
 
 /// The checked fields of a worker.
@@ -276,6 +346,34 @@ mod tests {
             enum_form(QualificationLevel::parse)
         ));
         assert!(unchanged(&Some("买买提•艾力".into()), "买买提·艾力", name_form));
+    }
+
+    #[test]
+    fn the_documented_create_shapes_are_what_the_handler_takes() {
+        let manual = serde_json::json!({
+            "source": "manual", "name": "王芳", "id_number": "11010519491231002X",
+            "phone": "13800138000", "education": "college", "position": "resident",
+            "hired_on": "2024-03-01",
+        });
+        let registry = serde_json::json!({
+            "source": "registry", "registry_id": "r1", "position": "head",
+            "hired_on": "2024-03-01",
+        });
+        for body in [manual, registry] {
+            assert!(serde_json::from_value::<NewWorker>(body.clone()).is_ok());
+            let raw: RawWorker = serde_json::from_value(body).unwrap();
+            let mut v = Validator::new();
+            match check_source(&mut v, &raw.source) {
+                Some(WorkerSource::Manual) => {
+                    check_fields(&mut v, &raw);
+                }
+                Some(WorkerSource::Registry) => {
+                    check_placement(&mut v, &raw.registry_id, &raw);
+                }
+                None => {}
+            }
+            assert!(fields(v).is_empty());
+        }
     }
 
     #[test]

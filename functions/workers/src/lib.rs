@@ -6,13 +6,19 @@ mod input;
 mod routes;
 
 use axum::Router;
-use axum::routing::{get, post};
 use swz_shared::App;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes this function serves, with their OpenAPI description.
+pub fn api() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(routes::list, routes::create))
+        .routes(routes!(routes::get, routes::update, routes::depart))
+        .routes(routes!(routes::resync))
+}
 
 /// The routes this function serves.
 pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/workers", get(routes::list).post(routes::create))
-        .route("/api/workers/{id}", get(routes::get).put(routes::update).delete(routes::depart))
-        .route("/api/workers/{id}/resync", post(routes::resync))
+    api().into()
 }

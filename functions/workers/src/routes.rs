@@ -15,37 +15,57 @@ use swz_shared::http::{Body, List, PageParams, Params};
 use swz_shared::people::{PersonQuery, WorkerRecord, WorkerSource};
 use swz_shared::store::{CursorScope, Index, Query, keys, tx_error};
 use swz_shared::{ApiError, ApiResult, App, Caller, StationScope, Validator};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::input::{
-    READ_ONLY, RawWorker, WorkerFields, check_fields, check_left_on, check_no_certificate,
-    check_placement, check_source, code_form, enum_form, merge, name_form, unchanged,
+    NewWorker, READ_ONLY, RawWorker, WorkerFields, check_fields, check_left_on,
+    check_no_certificate, check_placement, check_source, code_form, enum_form, merge, name_form,
+    unchanged,
 };
 
 /// A worker as the station sees it. In lists the ID number and phone are masked and the
 /// birth date (which the masked ID number hides) is left out.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct WorkerView {
     id: String,
     source: WorkerSource,
+    /// The registry profile a registry worker was copied from; null for manual ones.
+    #[schema(required = true)]
     registry_id: Option<String>,
     name: String,
     gender: Gender,
+    /// Full on the worker's own page, masked (`330106********1234`) in lists.
     id_number: String,
+    /// On the worker's own page only.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String, format = Date)]
     birth_date: Option<String>,
+    /// Full on the worker's own page, masked (`138****5678`) in lists.
     phone: String,
     education: Education,
     major: String,
     qualification_level: QualificationLevel,
     certificate_number: String,
     position: Position,
+    /// 入职日期.
+    #[schema(format = Date)]
     hired_on: String,
+    /// 离职日期; null while the worker is current.
+    #[schema(required = true, format = Date)]
     left_on: Option<String>,
     /// `current` 在职 or `departed` 离职.
+    #[schema(schema_with = status_schema)]
     status: &'static str,
     version: u64,
+    #[schema(format = DateTime)]
     created_at: String,
+    #[schema(format = DateTime)]
     updated_at: String,
+}
+
+/// `status` in the OpenAPI document: a string of two codes (the field is a `&str`).
+fn status_schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    swz_shared::openapi::enum_schema("`current` 在职 or `departed` 离职", &["current", "departed"])
 }
 
 impl WorkerView {
@@ -81,17 +101,28 @@ impl WorkerView {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// A part of the name (姓名), or an exact ID number (身份证号).
     q: Option<String>,
+    /// `true` lists departed workers too; the default lists current workers only.
+    #[param(value_type = Option<bool>)]
     include_departed: Option<String>,
     #[serde(flatten)]
+    #[param(ignore)]
     page: PageParams,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DepartParams {
+    /// 离职日期 `YYYY-MM-DD`: not before the hire date, not after today; default today
+    /// (China time).
+    #[param(value_type = Option<String>, format = Date)]
     left_on: Option<String>,
+    /// The version that was read; when sent, a stale one answers 409.
+    #[param(value_type = Option<u64>)]
     version: Option<String>,
 }
 
@@ -120,6 +151,8 @@ impl ActiveGuard {
 
 const STALE: &str = "记录已被他人修改，请刷新后重试";
 
+#[utoipa::path(get, path = "/api/workers", tag = "workers", params(ListParams, PageParams),
+    responses((status = 200, description = "本站社工（身份证号、手机号已脱敏）", body = List<WorkerView>)))]
 pub async fn list(
     State(app): State<App>,
     caller: Caller,
@@ -153,6 +186,8 @@ pub async fn list(
     Ok(List::from_page(&app, &scope, page, WorkerView::masked))
 }
 
+#[utoipa::path(post, path = "/api/workers", tag = "workers", request_body = NewWorker,
+    responses((status = 201, description = "已添加社工", body = WorkerView)))]
 pub async fn create(
     State(app): State<App>,
     caller: Caller,
@@ -190,6 +225,9 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(WorkerView::full(&app, worker)?)))
 }
 
+#[utoipa::path(get, path = "/api/workers/{id}", tag = "workers",
+    params(("id" = String, Path, description = "记录ID")),
+    responses((status = 200, description = "社工", body = WorkerView)))]
 pub async fn get(
     State(app): State<App>,
     caller: Caller,
@@ -200,6 +238,9 @@ pub async fn get(
     Ok(Json(WorkerView::full(&app, worker)?))
 }
 
+#[utoipa::path(put, path = "/api/workers/{id}", tag = "workers",
+    params(("id" = String, Path, description = "记录ID")), request_body = RawWorker,
+    responses((status = 200, description = "已修改", body = WorkerView)))]
 pub async fn update(
     State(app): State<App>,
     caller: Caller,
@@ -301,6 +342,9 @@ pub async fn update(
 
 /// `DELETE /api/workers/{id}?left_on=&version=`: the worker leaves (离职). The record
 /// stays, with its leave date; the ID number is free to be a worker elsewhere.
+#[utoipa::path(delete, path = "/api/workers/{id}", tag = "workers",
+    params(("id" = String, Path, description = "记录ID"), DepartParams),
+    responses((status = 204, description = "已登记离职")))]
 pub async fn depart(
     State(app): State<App>,
     caller: Caller,
@@ -351,6 +395,9 @@ pub async fn depart(
 
 /// `POST /api/workers/{id}/resync`: copies the registry profile's identity and
 /// certificate fields again, after the social worker updated their profile.
+#[utoipa::path(post, path = "/api/workers/{id}/resync", tag = "workers",
+    params(("id" = String, Path, description = "记录ID")),
+    responses((status = 200, description = "已按社工登记库更新", body = WorkerView)))]
 pub async fn resync(
     State(app): State<App>,
     caller: Caller,
