@@ -87,6 +87,26 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
     }
 }
 
+/// Path parameters. A segment that does not decode (bad percent-encoding, not UTF-8)
+/// answers 400 in the contract's JSON, not axum's plain-text rejection.
+pub struct PathParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::rejection::PathRejection;
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(PathParams(value)),
+            Err(PathRejection::FailedToDeserializePathParams(_)) => {
+                Err(ApiError::bad_request("路径参数不正确"))
+            }
+            // A route without the parameters its handler reads: a bug, not the client's.
+            Err(other) => Err(ApiError::Internal(anyhow::anyhow!("path parameters: {other}"))),
+        }
+    }
+}
+
 /// `limit` and `cursor` of a list request.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

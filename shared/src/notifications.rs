@@ -25,9 +25,11 @@ code_enum!(
 );
 
 /// What a notification points at, so a client can open it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NotificationLink {
     pub station_id: String,
+    /// The summary's month, `YYYY-MM`.
+    #[schema(pattern = "^[0-9]{4}-[0-9]{2}$")]
     pub month: String,
 }
 

@@ -56,7 +56,7 @@ code_enum!(
 );
 
 /// One transition: who (account and display name), when, what, and the comment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct HistoryEntry {
     pub action: SummaryAction,
     pub account_id: String,
@@ -65,7 +65,9 @@ pub struct HistoryEntry {
     pub role: String,
     /// RFC 3339, UTC.
     pub at: String,
+    /// 审核意见; null when none was given.
     #[serde(default)]
+    #[schema(required = true)]
     pub comment: Option<String>,
 }
 

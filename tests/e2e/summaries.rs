@@ -294,6 +294,24 @@ async fn months_in_the_future_or_malformed_are_refused() {
 }
 
 #[tokio::test]
+async fn a_path_segment_that_does_not_decode_is_a_json_bad_request() {
+    let w = world().await;
+    let t = &w.t;
+    let month = last_month();
+    let station = &w.station_a_id;
+    for (method, path, token) in [
+        (reqwest::Method::GET, "/api/summaries/%FF".to_string(), &w.station_a),
+        (reqwest::Method::GET, format!("/api/summaries/{month}/attachments/%FF"), &w.station_a),
+        (reqwest::Method::GET, format!("/api/admin/summaries/%FF/{month}"), &w.county_a),
+        (reqwest::Method::GET, format!("/api/admin/summaries/{station}/%FF"), &w.county_a),
+        (reqwest::Method::POST, "/api/notifications/%FF/read".to_string(), &w.station_a),
+    ] {
+        let answer = t.request(method, &path, Some(token), None).await;
+        assert_eq!((answer.status, answer.code()), (400, "bad_request"), "{path}: {}", answer.body);
+    }
+}
+
+#[tokio::test]
 async fn submitting_needs_text_or_an_attachment() {
     let w = world().await;
     let t = &w.t;

@@ -3,43 +3,58 @@
 //! `swz_shared::notifications` for where they are kept.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
-use swz_shared::http::{List, PageParams, Params};
+use swz_shared::http::{List, PageParams, Params, PathParams};
 use swz_shared::notifications::{NotificationRecord, NotificationTopic};
 use swz_shared::store::{CursorScope, Index, Query, TxError, keys, tx_error};
 use swz_shared::{ApiError, ApiResult, App, Caller};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes this function serves, with their OpenAPI description.
+pub fn api() -> OpenApiRouter<App> {
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(mark_read))
+}
 
 /// The routes this function serves.
 pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/notifications", get(list))
-        .route("/api/notifications/{id}/read", post(mark_read))
+    api().into()
 }
 
 /// `GET /api/notifications` query.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListParams {
+    /// `true` for the unread ones only; `false` or empty for all.
     #[serde(default)]
+    #[param(value_type = Option<bool>)]
     unread: Option<String>,
+    /// 1 to 100, default 20.
     #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     limit: Option<String>,
+    /// The `next_cursor` of the previous page.
     #[serde(default)]
     cursor: Option<String>,
 }
 
 /// `{id, kind, title, body, created_at, read}`, and what it points at.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct NotificationView {
     id: String,
     kind: NotificationTopic,
     title: String,
     body: String,
+    /// RFC 3339, UTC: when the event it reports happened.
     created_at: String,
     read: bool,
+    /// RFC 3339, UTC; null while unread.
+    #[schema(required = true)]
     read_at: Option<String>,
+    /// The summary it is about; null when it points at nothing.
+    #[schema(required = true)]
     link: Option<swz_shared::notifications::NotificationLink>,
 }
 
@@ -62,6 +77,10 @@ impl From<NotificationRecord> for NotificationView {
 /// Unread ones come from their own index partition, so the filter costs nothing; that
 /// index is eventually consistent, so deployed, a notification read a moment ago may show
 /// as unread there for a moment longer.
+#[utoipa::path(get, path = "/api/notifications", tag = "notifications",
+    operation_id = "notifications_list",
+    params(ListParams),
+    responses((status = 200, description = "本账户的站内通知，最新的在前", body = List<NotificationView>)))]
 async fn list(
     State(app): State<App>,
     caller: Caller,
@@ -87,10 +106,14 @@ async fn list(
 
 /// `POST /api/notifications/{id}/read`: 204, also when it was read before; 404 for an id
 /// that is not the caller's.
+#[utoipa::path(post, path = "/api/notifications/{id}/read", tag = "notifications",
+    operation_id = "notifications_read",
+    params(("id" = String, Path, description = "通知ID")),
+    responses((status = 204, description = "已标记为已读（已读过的也是204）")))]
 async fn mark_read(
     State(app): State<App>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> ApiResult<StatusCode> {
     let (pk, sk) = keys::notification(caller.id(), &id);
     let mut notification: NotificationRecord =

@@ -5,36 +5,46 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use swz_shared::domain::{Month, clean_text};
-use swz_shared::http::{Body, List, PageParams, Params};
+use swz_shared::http::{Body, List, PageParams, Params, PathParams};
 use swz_shared::orgs::StationRecord;
 use swz_shared::store::{CursorScope, Index, PageRequest, Query, keys, tx_error};
 use swz_shared::summaries::{HistoryEntry, SummaryAction, SummaryRecord, SummaryStatus};
 use swz_shared::{ApiError, ApiResult, App, Caller, Validator};
 
-use crate::summary::{Loaded, SummaryView, parse_month};
+use crate::summary::{Loaded, StationMonthPath, SummaryView, parse_month};
 
 /// The longest review comment, in characters.
 const MAX_COMMENT_CHARS: usize = 500;
 
 /// `GET /api/admin/summaries` query.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// The month, `YYYY-MM`; required.
     #[serde(default)]
+    #[param(value_type = String, required = true, pattern = "^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$",
+        example = "2026-11")]
     month: Option<String>,
+    /// Only the stations whose summary stands so (a draft is `not_submitted`); all
+    /// stations without it.
     #[serde(default)]
+    #[param(value_type = Option<ReviewState>, inline)]
     status: Option<String>,
+    /// 1 to 100, default 20.
     #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     limit: Option<String>,
+    /// The `next_cursor` of the previous page.
     #[serde(default)]
     cursor: Option<String>,
 }
 
 /// Where a station stands with a month, as reviewers see it: a draft is still
 /// `not_submitted`, since only submission puts a summary in front of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewState {
     NotSubmitted,
@@ -74,23 +84,36 @@ impl ReviewState {
 }
 
 /// One station's standing for the month.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct StationMonth {
     station_id: String,
     station_name: String,
     month: Month,
     status: ReviewState,
+    /// RFC 3339, UTC: the last submission; null before the first.
+    #[schema(required = true)]
     submitted_at: Option<String>,
+    /// RFC 3339, UTC: the last change; null while the station saved nothing.
+    #[schema(required = true)]
     updated_at: Option<String>,
 }
 
 /// `POST …/review`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct ReviewRequest {
+    /// `approve` 审核通过 or `return` 打回.
     #[serde(default)]
+    #[schema(schema_with = decision_schema, required = true)]
     decision: Option<String>,
+    /// 审核意见, at most 500 characters; required to return.
     #[serde(default)]
+    #[schema(max_length = 500)]
     comment: Option<String>,
+}
+
+/// The decisions a review accepts.
+fn decision_schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    swz_shared::openapi::enum_schema("审核结果：approve 通过、return 打回", &["approve", "return"])
 }
 
 /// `GET /api/admin/summaries?month=&status=`: every station under the region, with or
@@ -99,6 +122,9 @@ pub struct ReviewRequest {
 /// Pages follow the stations: each step reads a page of stations and their summaries of
 /// the month in one batch, keeps those the status filter wants, and continues until the
 /// page is full. The cursor is the last listed station's key.
+#[utoipa::path(get, path = "/api/admin/summaries", tag = "summaries", operation_id = "admin_summaries_list",
+    params(ListParams),
+    responses((status = 200, description = "辖区内各社工站该月的月度总结状态", body = List<StationMonth>)))]
 pub async fn list(
     State(app): State<App>,
     caller: Caller,
@@ -190,10 +216,14 @@ fn station_key(station: &StationRecord) -> BTreeMap<String, String> {
 }
 
 /// `GET /api/admin/summaries/{station_id}/{month}`: the summary as the station sees it.
+#[utoipa::path(get, path = "/api/admin/summaries/{station_id}/{month}", tag = "summaries",
+    operation_id = "admin_summaries_get",
+    params(StationMonthPath),
+    responses((status = 200, description = "该站该月的月度总结", body = SummaryView)))]
 pub async fn get(
     State(app): State<App>,
     caller: Caller,
-    Path((station_id, month)): Path<(String, String)>,
+    PathParams(StationMonthPath(station_id, month)): PathParams<StationMonthPath>,
 ) -> ApiResult<Json<SummaryView>> {
     let region = caller.admin_region()?;
     let month = parse_month(&month)?;
@@ -204,10 +234,15 @@ pub async fn get(
 
 /// `POST /api/admin/summaries/{station_id}/{month}/review`: approves or returns a
 /// submitted summary; a comment is required to return it.
+#[utoipa::path(post, path = "/api/admin/summaries/{station_id}/{month}/review", tag = "summaries",
+    operation_id = "admin_summaries_review",
+    params(StationMonthPath),
+    request_body = ReviewRequest,
+    responses((status = 200, description = "已审核", body = SummaryView)))]
 pub async fn review(
     State(app): State<App>,
     caller: Caller,
-    Path((station_id, month)): Path<(String, String)>,
+    PathParams(StationMonthPath(station_id, month)): PathParams<StationMonthPath>,
     Body(request): Body<ReviewRequest>,
 ) -> ApiResult<Json<SummaryView>> {
     let region = caller.admin_region()?;

@@ -7,35 +7,52 @@
 //! at ten, and a condition on the summary refuses both changes once it is submitted.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 use swz_shared::attachments::{AttachmentMeta, AttachmentSpec, NewAttachment, UploadTicket};
 use swz_shared::domain::Month;
-use swz_shared::http::Body;
+use swz_shared::http::{Body, PathParams};
 use swz_shared::store::{TxError, keys, n, s, tx_error};
 use swz_shared::summaries::{
     ATTACHMENT_KIND, COUNTER_KIND, MAX_ATTACHMENTS, SummaryAttachmentRecord, SummaryStatus,
 };
 use swz_shared::{ApiError, ApiResult, App, Caller, StationScope};
 
-use crate::summary::{LOCKED, has_arrived, parse_month};
+use crate::summary::{LOCKED, MonthPath, has_arrived, parse_month};
 use crate::tx;
 
-/// `{download_url}`.
-#[derive(Serialize)]
+/// `{download_url}`: a short-lived link that saves the file under its original name.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = SummaryDownload)]
 pub struct Download {
     download_url: String,
 }
+
+/// `{month}/{id}` of an attachment's path.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(names("month", "id"), parameter_in = Path)]
+pub struct AttachmentPath(
+    /// 月份 YYYY-MM，不晚于本月
+    #[param(pattern = "^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$", example = "2026-11")]
+    String,
+    /// 附件ID
+    String,
+);
 
 const TOO_MANY: &str = "每份月度总结最多上传10个附件";
 
 /// `POST /api/summaries/{month}/attachments`: records the declared file and answers
 /// where to PUT it.
+#[utoipa::path(post, path = "/api/summaries/{month}/attachments", tag = "summaries",
+    operation_id = "summaries_attachment_create",
+    params(MonthPath),
+    request_body = NewAttachment,
+    responses((status = 200, description = "已登记附件，请将文件 PUT 到 upload_url", body = UploadTicket)))]
 pub async fn create(
     State(app): State<App>,
     caller: Caller,
-    Path(month): Path<String>,
+    PathParams(MonthPath(month)): PathParams<MonthPath>,
     Body(request): Body<NewAttachment>,
 ) -> ApiResult<Json<UploadTicket>> {
     let station = caller.station()?;
@@ -116,10 +133,14 @@ pub async fn create(
 
 /// `GET /api/summaries/{month}/attachments/{id}`: a short-lived download URL, once the
 /// file has arrived.
+#[utoipa::path(get, path = "/api/summaries/{month}/attachments/{id}", tag = "summaries",
+    operation_id = "summaries_attachment_download",
+    params(AttachmentPath),
+    responses((status = 200, description = "附件的临时下载链接", body = Download)))]
 pub async fn download(
     State(app): State<App>,
     caller: Caller,
-    Path((month, id)): Path<(String, String)>,
+    PathParams(AttachmentPath(month, id)): PathParams<AttachmentPath>,
 ) -> ApiResult<Json<Download>> {
     let station = caller.station()?;
     let month = parse_month(&month)?;
@@ -133,10 +154,14 @@ pub async fn download(
 }
 
 /// `DELETE /api/summaries/{month}/attachments/{id}`: removes the record and the object.
+#[utoipa::path(delete, path = "/api/summaries/{month}/attachments/{id}", tag = "summaries",
+    operation_id = "summaries_attachment_delete",
+    params(AttachmentPath),
+    responses((status = 204, description = "附件已删除")))]
 pub async fn delete(
     State(app): State<App>,
     caller: Caller,
-    Path((month, id)): Path<(String, String)>,
+    PathParams(AttachmentPath(month, id)): PathParams<AttachmentPath>,
 ) -> ApiResult<StatusCode> {
     let station = caller.station()?;
     let month = parse_month(&month)?;

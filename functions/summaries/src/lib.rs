@@ -16,21 +16,24 @@ mod summary;
 mod tx;
 
 use axum::Router;
-use axum::routing::{get, post};
 use swz_shared::App;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes this function serves, with their OpenAPI description.
+pub fn api() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(station::list))
+        .routes(routes!(station::get, station::save))
+        .routes(routes!(station::submit))
+        .routes(routes!(attachments::create))
+        .routes(routes!(attachments::download, attachments::delete))
+        .routes(routes!(admin::list))
+        .routes(routes!(admin::get))
+        .routes(routes!(admin::review))
+}
 
 /// The routes this function serves.
 pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/summaries", get(station::list))
-        .route("/api/summaries/{month}", get(station::get).put(station::save))
-        .route("/api/summaries/{month}/submit", post(station::submit))
-        .route("/api/summaries/{month}/attachments", post(attachments::create))
-        .route(
-            "/api/summaries/{month}/attachments/{id}",
-            get(attachments::download).delete(attachments::delete),
-        )
-        .route("/api/admin/summaries", get(admin::list))
-        .route("/api/admin/summaries/{station_id}/{month}", get(admin::get))
-        .route("/api/admin/summaries/{station_id}/{month}/review", post(admin::review))
+    api().into()
 }

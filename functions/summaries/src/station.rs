@@ -2,44 +2,52 @@
 //! submitting it.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use swz_shared::domain::{Month, clean_text};
-use swz_shared::http::{Body, List, PageParams, Params};
+use swz_shared::http::{Body, List, PageParams, Params, PathParams};
 use swz_shared::store::{CursorScope, Index, Query, keys, n, tx_error};
 use swz_shared::summaries::{
     HistoryEntry, SummaryAction, SummaryAttachmentRecord, SummaryRecord, SummaryStatus,
 };
 use swz_shared::{ApiError, ApiResult, App, Caller, Validator};
 
-use crate::summary::{Loaded, STALE, SummaryView, arrivals, parse_month};
+use crate::summary::{Loaded, MonthPath, STALE, SummaryView, arrivals, parse_month};
 use crate::{stats, tx};
 
 /// The longest 服务总结, in characters.
 const MAX_TEXT_CHARS: usize = 10_000;
 
 /// `PUT /api/summaries/{month}`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct SaveRequest {
+    /// 服务总结, at most 10000 characters; missing or null saves an empty text.
     #[serde(default)]
+    #[schema(max_length = 10000)]
     text: Option<String>,
+    /// The `version` last read; 0 creates the summary.
     #[serde(default)]
+    #[schema(value_type = u64, required = true)]
     version: Option<u64>,
 }
 
 /// `POST /api/summaries/{month}/submit`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct SubmitRequest {
+    /// The `version` last read (0 for a month with attachments but no saved text).
     #[serde(default)]
+    #[schema(value_type = u64, required = true)]
     version: Option<u64>,
 }
 
 /// A summary in the station's list.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SummaryListItem {
     month: Month,
     status: SummaryStatus,
     version: u64,
+    /// RFC 3339, UTC: the last submission; null before the first.
+    #[schema(required = true)]
     submitted_at: Option<String>,
     updated_at: String,
 }
@@ -57,6 +65,9 @@ impl From<SummaryRecord> for SummaryListItem {
 }
 
 /// `GET /api/summaries`: the months with a saved summary, newest first.
+#[utoipa::path(get, path = "/api/summaries", tag = "summaries", operation_id = "summaries_list",
+    params(PageParams),
+    responses((status = 200, description = "本站已保存的月度总结，最近的月份在前", body = List<SummaryListItem>)))]
 pub async fn list(
     State(app): State<App>,
     caller: Caller,
@@ -72,10 +83,13 @@ pub async fn list(
 }
 
 /// `GET /api/summaries/{month}`.
+#[utoipa::path(get, path = "/api/summaries/{month}", tag = "summaries", operation_id = "summaries_get",
+    params(MonthPath),
+    responses((status = 200, description = "本站该月的月度总结（未创建时为空白的 not_created）", body = SummaryView)))]
 pub async fn get(
     State(app): State<App>,
     caller: Caller,
-    Path(month): Path<String>,
+    PathParams(MonthPath(month)): PathParams<MonthPath>,
 ) -> ApiResult<Json<SummaryView>> {
     let station = caller.station()?;
     let month = parse_month(&month)?;
@@ -85,10 +99,14 @@ pub async fn get(
 
 /// `PUT /api/summaries/{month}`: saves the text as a draft (version 0 creates it). A
 /// returned summary stays `returned` while it is edited, until it is resubmitted.
+#[utoipa::path(put, path = "/api/summaries/{month}", tag = "summaries", operation_id = "summaries_save",
+    params(MonthPath),
+    request_body = SaveRequest,
+    responses((status = 200, description = "草稿已保存", body = SummaryView)))]
 pub async fn save(
     State(app): State<App>,
     caller: Caller,
-    Path(month): Path<String>,
+    PathParams(MonthPath(month)): PathParams<MonthPath>,
     Body(request): Body<SaveRequest>,
 ) -> ApiResult<Json<SummaryView>> {
     let station = caller.station()?;
@@ -138,10 +156,14 @@ pub async fn save(
 
 /// `POST /api/summaries/{month}/submit`: needs text or at least one attachment, and
 /// every attachment fully uploaded; freezes the month's figures onto the summary.
+#[utoipa::path(post, path = "/api/summaries/{month}/submit", tag = "summaries", operation_id = "summaries_submit",
+    params(MonthPath),
+    request_body = SubmitRequest,
+    responses((status = 200, description = "已提交，统计数据已固定", body = SummaryView)))]
 pub async fn submit(
     State(app): State<App>,
     caller: Caller,
-    Path(month): Path<String>,
+    PathParams(MonthPath(month)): PathParams<MonthPath>,
     Body(request): Body<SubmitRequest>,
 ) -> ApiResult<Json<SummaryView>> {
     let station = caller.station()?;

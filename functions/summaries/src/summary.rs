@@ -29,6 +29,26 @@ pub fn parse_month(raw: &str) -> ApiResult<Month> {
     Ok(month)
 }
 
+/// `{month}` of a path; [`parse_month`] checks it.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(names("month"), parameter_in = Path)]
+pub struct MonthPath(
+    /// 月份 YYYY-MM，不晚于本月
+    #[param(pattern = "^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$", example = "2026-11")]
+    pub String,
+);
+
+/// `{station_id}/{month}` of an administrator's path.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(names("station_id", "month"), parameter_in = Path)]
+pub struct StationMonthPath(
+    /// 社工站ID
+    pub String,
+    /// 月份 YYYY-MM，不晚于本月
+    #[param(pattern = "^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$", example = "2026-11")]
+    pub String,
+);
+
 /// A station's month: the station, its summary if saved, and its attachments.
 pub struct Loaded {
     pub station: StationRecord,
@@ -79,7 +99,8 @@ impl Loaded {
 
 /// An attachment as a summary lists it. `uploaded` says whether the file has arrived in
 /// full; only those count for submission.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = SummaryAttachmentView)]
 pub struct AttachmentView {
     pub id: String,
     pub file_name: String,
@@ -91,22 +112,37 @@ pub struct AttachmentView {
 
 /// `{month, status, text, stats, attachments, history, version}` and a few more fields
 /// a client finds useful.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SummaryView {
     pub station_id: String,
     pub station_name: String,
     pub month: Month,
     /// `not_created`, `draft`, `submitted`, `returned` or `approved`.
+    #[schema(schema_with = status_schema)]
     pub status: &'static str,
     pub text: String,
+    /// API.md's stats object of the month.
+    #[schema(value_type = swz_shared::stats::Stats)]
     pub stats: serde_json::Value,
     /// True when `stats` are the figures frozen at submission, false when live.
     pub stats_frozen: bool,
     pub attachments: Vec<AttachmentView>,
     pub history: Vec<HistoryEntry>,
     pub version: u64,
+    /// RFC 3339, UTC: the last submission; null before the first.
+    #[schema(required = true)]
     pub submitted_at: Option<String>,
+    /// RFC 3339, UTC: the last save; null while nothing was saved.
+    #[schema(required = true)]
     pub updated_at: Option<String>,
+}
+
+/// The statuses a month reads as, [`status_of`]'s codes.
+fn status_schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    swz_shared::openapi::enum_schema(
+        "状态：not_created 未创建、draft 草稿、submitted 已提交、returned 已打回、approved 已通过",
+        &["not_created", "draft", "submitted", "returned", "approved"],
+    )
 }
 
 /// The status a month reads as: the stored one, or, with nothing stored, `draft` once
