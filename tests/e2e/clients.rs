@@ -378,3 +378,12 @@ impl Totals for TestApp {
         self.app.store.station_totals(station_id).await.unwrap().clients
     }
 }
+
+#[tokio::test]
+async fn an_id_that_does_not_decode_answers_400_json() {
+    let w = world().await;
+    for path in ["/api/clients/%FF", "/api/clients/%FF/records"] {
+        let answer = w.t.get(path, &w.station_a).await;
+        assert_eq!((answer.status, answer.code()), (400, "bad_request"), "{path}");
+    }
+}

@@ -449,3 +449,14 @@ pub async fn walk(t: &TestApp, token: &str, first: &str) -> (Vec<String>, Vec<us
     }
     (seen, sizes)
 }
+
+#[tokio::test]
+async fn an_id_that_does_not_decode_answers_400_json() {
+    let w = world().await;
+    for path in ["/api/workers/%FF", "/api/workers/%FF/resync"] {
+        let method =
+            if path.ends_with("resync") { reqwest::Method::POST } else { reqwest::Method::GET };
+        let answer = w.t.request(method, path, Some(&w.station_a), None).await;
+        assert_eq!((answer.status, answer.code()), (400, "bad_request"), "{path}");
+    }
+}

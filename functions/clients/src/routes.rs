@@ -7,11 +7,11 @@
 //! delete and hide moves the station's client count in that transaction too.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use swz_shared::domain::{Gender, PopulationType, mask_phone};
-use swz_shared::http::{Body, List, PageParams, Params};
+use swz_shared::http::{Body, List, PageParams, Params, PathParams};
 use swz_shared::people::{
     ActivitySummary, ClientActivityLink, ClientRecord, EmergencyContactRecord, PersonQuery, id_hash,
 };
@@ -282,7 +282,7 @@ pub async fn create(
 pub async fn get(
     State(app): State<App>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> ApiResult<Json<ClientView>> {
     let station = caller.station()?;
     let client = app.store.client(&station, &id).await?.ok_or(ApiError::NotFound)?;
@@ -295,7 +295,7 @@ pub async fn get(
 pub async fn update(
     State(app): State<App>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     Body(request): Body<ClientUpdate>,
 ) -> ApiResult<Json<ClientView>> {
     let station = caller.station()?;
@@ -351,7 +351,7 @@ pub async fn update(
 pub async fn delete(
     State(app): State<App>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     Params(params): Params<DeleteParams>,
 ) -> ApiResult<StatusCode> {
     let station = caller.station()?;
@@ -415,7 +415,7 @@ pub struct RecordsParams {
 pub async fn records(
     State(app): State<App>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     Params(params): Params<RecordsParams>,
 ) -> ApiResult<List<ActivitySummary>> {
     let station = caller.station()?;

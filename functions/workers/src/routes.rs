@@ -5,13 +5,13 @@
 //! and deleted when the worker departs, always in the same transaction as the worker.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use swz_shared::domain::{
     Education, Gender, Position, QualificationLevel, china_today, parse_date,
 };
-use swz_shared::http::{Body, List, PageParams, Params};
+use swz_shared::http::{Body, List, PageParams, Params, PathParams};
 use swz_shared::people::{PersonQuery, WorkerRecord, WorkerSource};
 use swz_shared::store::{CursorScope, Index, Query, keys, tx_error};
 use swz_shared::{ApiError, ApiResult, App, Caller, StationScope, Validator};
@@ -231,7 +231,7 @@ pub async fn create(
 pub async fn get(
     State(app): State<App>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> ApiResult<Json<WorkerView>> {
     let station = caller.station()?;
     let worker = app.store.worker(&station, &id).await?.ok_or(ApiError::NotFound)?;
@@ -244,7 +244,7 @@ pub async fn get(
 pub async fn update(
     State(app): State<App>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     Body(request): Body<RawWorker>,
 ) -> ApiResult<Json<WorkerView>> {
     let station = caller.station()?;
@@ -348,7 +348,7 @@ pub async fn update(
 pub async fn depart(
     State(app): State<App>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     Params(params): Params<DepartParams>,
 ) -> ApiResult<StatusCode> {
     let station = caller.station()?;
@@ -401,7 +401,7 @@ pub async fn depart(
 pub async fn resync(
     State(app): State<App>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> ApiResult<Json<WorkerView>> {
     let station = caller.station()?;
     let mut worker = app.store.worker(&station, &id).await?.ok_or(ApiError::NotFound)?;
