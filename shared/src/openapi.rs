@@ -41,22 +41,19 @@ impl Modify for Conventions {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build(),
+            ),
         );
         components.schemas.insert("ErrorResponse".into(), ErrorResponse::schema());
         components.schemas.insert("ErrorDetailSchema".into(), ErrorDetailSchema::schema());
 
         for (path, item) in openapi.paths.paths.iter_mut() {
             let public = PUBLIC.contains(&path.as_str());
-            for operation in [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ]
-            .into_iter()
-            .flatten()
+            for operation in
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch]
+                    .into_iter()
+                    .flatten()
             {
                 add_errors(operation, public);
             }
@@ -90,7 +87,9 @@ fn add_errors(operation: &mut Operation, public: bool) {
                     .description(description)
                     .content(
                         "application/json",
-                        ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorResponse"))).build(),
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("ErrorResponse")))
+                            .build(),
                     )
                     .build(),
             )
@@ -120,7 +119,10 @@ pub fn enum_schema(description: &str, codes: &[&'static str]) -> RefOr<Schema> {
 
 impl PartialSchema for crate::domain::RegionCode {
     fn schema() -> RefOr<Schema> {
-        string_schema("行政区划代码（2、4、6或9位）", Some("^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3})?)?)?$"))
+        string_schema(
+            "行政区划代码（2、4、6或9位）",
+            Some("^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3})?)?)?$"),
+        )
     }
 }
 

@@ -8,10 +8,14 @@ use crate::support::*;
 async fn a_county_admin_gets_404_for_a_station_of_another_county() {
     let w = world().await;
     let t = &w.t;
-    assert_eq!(t.get(&format!("/api/admin/stations/{}", w.station_b_id), &w.county_a).await.status, 404);
+    assert_eq!(
+        t.get(&format!("/api/admin/stations/{}", w.station_b_id), &w.county_a).await.status,
+        404
+    );
     let update = json!({"name": "改名", "address": "x", "contact_person": "王敏", "phone": "13905710002",
                         "operation_mode": "self_run", "version": 1});
-    let answer = t.put(&format!("/api/admin/stations/{}", w.station_b_id), &w.county_a, update).await;
+    let answer =
+        t.put(&format!("/api/admin/stations/{}", w.station_b_id), &w.county_a, update).await;
     assert_eq!(answer.status, 404);
     assert_eq!(answer.code(), "not_found");
     // The station's own county, the city and the province see it.
@@ -25,7 +29,12 @@ async fn station_lists_hold_only_the_admins_region_and_page_correctly() {
     let w = world().await;
     let t = &w.t;
     let ids = |body: &serde_json::Value| -> Vec<String> {
-        body["items"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_string()).collect()
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .collect()
     };
     let a = t.get("/api/admin/stations", &w.county_a).await.expect(200);
     let mut a_ids = ids(&a);
@@ -39,7 +48,10 @@ async fn station_lists_hold_only_the_admins_region_and_page_correctly() {
     let first = t.get("/api/admin/stations?limit=2", &w.province).await.expect(200);
     assert_eq!(first["items"].as_array().unwrap().len(), 2);
     let cursor = first["next_cursor"].as_str().expect("a second page").to_string();
-    let second = t.get(&format!("/api/admin/stations?limit=2&cursor={cursor}"), &w.province).await.expect(200);
+    let second = t
+        .get(&format!("/api/admin/stations?limit=2&cursor={cursor}"), &w.province)
+        .await
+        .expect(200);
     assert_eq!(second["items"].as_array().unwrap().len(), 1);
     assert!(second["next_cursor"].is_null());
     let mut all = ids(&first);
@@ -51,7 +63,8 @@ async fn station_lists_hold_only_the_admins_region_and_page_correctly() {
     // The cursor is the province admin's: another admin, or a tampered one, gets 400.
     let stolen = t.get(&format!("/api/admin/stations?limit=2&cursor={cursor}"), &w.city).await;
     assert_eq!(stolen.status, 400);
-    let forged = t.get("/api/admin/stations?limit=2&cursor=eyJwayI6IlNUQVRJT04ifQ", &w.province).await;
+    let forged =
+        t.get("/api/admin/stations?limit=2&cursor=eyJwayI6IlNUQVRJT04ifQ", &w.province).await;
     assert_eq!(forged.status, 400);
     assert_eq!(t.get("/api/admin/stations?limit=0", &w.province).await.status, 400);
     assert_eq!(t.get("/api/admin/stations?limit=abc", &w.province).await.status, 400);
@@ -130,7 +143,10 @@ async fn agencies_are_seen_within_region_and_their_codes_are_unique() {
     assert_eq!(a["items"].as_array().unwrap().len(), 1);
     let b = t.get("/api/admin/agencies", &w.county_b).await.expect(200);
     assert!(b["items"].as_array().unwrap().is_empty());
-    assert_eq!(t.get(&format!("/api/admin/agencies/{}", w.agency_id), &w.county_b).await.status, 404);
+    assert_eq!(
+        t.get(&format!("/api/admin/agencies/{}", w.agency_id), &w.county_b).await.status,
+        404
+    );
     t.get(&format!("/api/admin/agencies/{}", w.agency_id), &w.city).await.expect(200);
 
     let duplicate = json!({"name": "另一机构", "credit_code": CREDIT_CODE, "contact_person": "陈静",

@@ -21,7 +21,8 @@ async fn two_updates_with_the_same_version_one_wins_and_one_gets_409() {
         let mut second = body(&format!("乙{round}"));
         first["version"] = version.clone();
         second["version"] = version;
-        let (a, b) = tokio::join!(t.put(&path, &w.county_b, first), t.put(&path, &w.county_b, second));
+        let (a, b) =
+            tokio::join!(t.put(&path, &w.county_b, first), t.put(&path, &w.county_b, second));
         let mut statuses = [a.status, b.status];
         statuses.sort();
         assert_eq!(statuses, [200, 409], "round {round}: {} / {}", a.body, b.body);
@@ -58,8 +59,10 @@ async fn twenty_concurrent_activity_creations_keep_the_counters_equal_to_a_recou
             )
         })
         .collect();
-    let answers =
-        futures::future::join_all(bodies.into_iter().map(|body| t.post("/api/activities", a, body))).await;
+    let answers = futures::future::join_all(
+        bodies.into_iter().map(|body| t.post("/api/activities", a, body)),
+    )
+    .await;
     for answer in &answers {
         assert_eq!(answer.status, 201, "{}", answer.body);
     }
@@ -81,7 +84,8 @@ async fn two_concurrent_submissions_make_one_submission_and_one_notification() {
     let (t, a) = (&w.t, &w.station_a);
     let month = swz_shared::domain::Month::current().previous().to_string();
     let path = format!("/api/summaries/{month}");
-    let draft = t.put(&path, a, json!({"text": "本月开展服务若干", "version": 0})).await.expect(200);
+    let draft =
+        t.put(&path, a, json!({"text": "本月开展服务若干", "version": 0})).await.expect(200);
     let body = json!({"version": draft["version"]});
     let submit = format!("{path}/submit");
     let (one, two) = tokio::join!(t.post(&submit, a, body.clone()), t.post(&submit, a, body));
@@ -90,12 +94,8 @@ async fn two_concurrent_submissions_make_one_submission_and_one_notification() {
     assert_eq!(statuses, [200, 409], "{} / {}", one.body, two.body);
 
     let summary = t.get(&path, a).await.expect(200);
-    let submissions = summary["history"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|h| h["action"] == "submit")
-        .count();
+    let submissions =
+        summary["history"].as_array().unwrap().iter().filter(|h| h["action"] == "submit").count();
     assert_eq!(submissions, 1);
 
     // The county admin hears of it once, and no second notice follows.

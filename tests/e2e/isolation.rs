@@ -86,7 +86,8 @@ async fn victim(w: &World) -> Victim {
         )
         .await
         .expect(201);
-    let opened = t.get(&format!("/api/notices/{}", notice["id"].as_str().unwrap()), a).await.expect(200);
+    let opened =
+        t.get(&format!("/api/notices/{}", notice["id"].as_str().unwrap()), a).await.expect(200);
 
     // The submission notifies the county admin, through the stream.
     let mut notification = None;
@@ -150,7 +151,11 @@ struct Attackers {
 
 fn case_for(route: &str, v: &Victim, who: &Attackers) -> Option<Case> {
     let ghosts = ghost_ids(&v.ids);
-    let attack = |name: &'static str, token: &String, template: &str, names: &[(&str, &str)], body: Option<Value>| Attack {
+    let attack = |name: &'static str,
+                  token: &String,
+                  template: &str,
+                  names: &[(&str, &str)],
+                  body: Option<Value>| Attack {
         who: name,
         token: token.clone(),
         path: fill(template, &v.ids, names),
@@ -201,13 +206,21 @@ fn case_for(route: &str, v: &Victim, who: &Attackers) -> Option<Case> {
             ghost_path: template.into(),
             body: Some(json!({"station_id": "PLACEHOLDER"})),
         }]),
-        "GET /api/registry/social-workers" => Case::Scoped(vec![
-            attack("station B", &who.station_b, "/api/registry/social-workers?name=甲", &[], None),
-        ]),
+        "GET /api/registry/social-workers" => Case::Scoped(vec![attack(
+            "station B",
+            &who.station_b,
+            "/api/registry/social-workers?name=甲",
+            &[],
+            None,
+        )]),
 
         // Station workspace lists and the caller's own month: scoped by the token.
-        "GET /api/workers" | "GET /api/clients" | "GET /api/activities"
-        | "GET /api/activities/overview" | "GET /api/dashboard" | "GET /api/notices"
+        "GET /api/workers"
+        | "GET /api/clients"
+        | "GET /api/activities"
+        | "GET /api/activities/overview"
+        | "GET /api/dashboard"
+        | "GET /api/notices"
         | "GET /api/summaries" => Case::Scoped(station_attackers(&[], None)),
         "GET /api/summaries/{month}" => Case::Scoped(station_attackers(&month, None)),
         "PUT /api/summaries/{month}" => {
@@ -222,7 +235,9 @@ fn case_for(route: &str, v: &Victim, who: &Attackers) -> Option<Case> {
         )),
         "POST /api/workers" => Case::Scoped(station_attackers(
             &[],
-            Some(json!({"source": "registry", "registry_id": GHOST, "position": "resident", "hired_on": "2024-01-01"})),
+            Some(
+                json!({"source": "registry", "registry_id": GHOST, "position": "resident", "hired_on": "2024-01-01"}),
+            ),
         )),
         "POST /api/clients" => Case::Scoped(station_attackers(
             &[],
@@ -231,61 +246,93 @@ fn case_for(route: &str, v: &Victim, who: &Attackers) -> Option<Case> {
         )),
         "POST /api/activities" => Case::Scoped(station_attackers(
             &[],
-            Some(activity("乙站活动", "home_visit", false, "2026-01-05", &v.ids["worker"], &[], &[&v.ids["client"]], 0)),
+            Some(activity(
+                "乙站活动",
+                "home_visit",
+                false,
+                "2026-01-05",
+                &v.ids["worker"],
+                &[],
+                &[&v.ids["client"]],
+                0,
+            )),
         )),
 
         // Station workspace records of station A.
         "GET /api/workers/{id}" | "DELETE /api/workers/{id}" | "POST /api/workers/{id}/resync" => {
             Case::Foreign(station_attackers(&[("id", "worker")], None))
         }
-        "PUT /api/workers/{id}" => {
-            Case::Foreign(station_attackers(&[("id", "worker")], Some(json!({"phone": "13905710000", "version": 1}))))
-        }
+        "PUT /api/workers/{id}" => Case::Foreign(station_attackers(
+            &[("id", "worker")],
+            Some(json!({"phone": "13905710000", "version": 1})),
+        )),
         "GET /api/clients/{id}" | "DELETE /api/clients/{id}" | "GET /api/clients/{id}/records" => {
             Case::Foreign(station_attackers(&[("id", "client")], None))
         }
-        "PUT /api/clients/{id}" => Case::Foreign(station_attackers(&[("id", "client")], Some(version.clone()))),
+        "PUT /api/clients/{id}" => {
+            Case::Foreign(station_attackers(&[("id", "client")], Some(version.clone())))
+        }
         "GET /api/activities/{id}" | "DELETE /api/activities/{id}" => {
             Case::Foreign(station_attackers(&[("id", "activity")], None))
         }
         "PUT /api/activities/{id}" => Case::Foreign(station_attackers(
             &[("id", "activity")],
-            Some(activity("改", "home_visit", false, "2026-01-05", &v.ids["worker"], &[], &[&v.ids["client"]], 0)),
+            Some(activity(
+                "改",
+                "home_visit",
+                false,
+                "2026-01-05",
+                &v.ids["worker"],
+                &[],
+                &[&v.ids["client"]],
+                0,
+            )),
         )),
         "GET /api/notices/{id}" => Case::Foreign(station_attackers(&[("id", "notice")], None)),
         "GET /api/notices/{id}/attachments/{attachment_id}" => Case::Foreign(station_attackers(
             &[("id", "notice"), ("attachment_id", "notice_attachment")],
             None,
         )),
-        "GET /api/summaries/{month}/attachments/{id}" | "DELETE /api/summaries/{month}/attachments/{id}" => {
-            Case::Foreign(station_attackers(&[("month", "month"), ("id", "summary_attachment")], None))
-        }
+        "GET /api/summaries/{month}/attachments/{id}"
+        | "DELETE /api/summaries/{month}/attachments/{id}" => Case::Foreign(station_attackers(
+            &[("month", "month"), ("id", "summary_attachment")],
+            None,
+        )),
 
         // Administration, within a region.
         "GET /api/admin/agencies" | "GET /api/admin/stations" | "GET /api/admin/notices" => {
             Case::Scoped(admin_attackers(&[], None))
         }
-        "GET /api/admin/summaries" => {
-            Case::Scoped(admin_attackers(&[], None).into_iter().map(|mut a| {
-                a.path = format!("/api/admin/summaries?month={}", v.ids["month"]);
-                a.ghost_path = a.path.clone();
-                a
-            }).collect())
-        }
+        "GET /api/admin/summaries" => Case::Scoped(
+            admin_attackers(&[], None)
+                .into_iter()
+                .map(|mut a| {
+                    a.path = format!("/api/admin/summaries?month={}", v.ids["month"]);
+                    a.ghost_path = a.path.clone();
+                    a
+                })
+                .collect(),
+        ),
         "POST /api/admin/admins" => Case::Scoped(admin_attackers(
             &[],
-            Some(json!({"username": "intruder", "password": PASSWORD, "display_name": "越权", "region_code": "330106"})),
+            Some(
+                json!({"username": "intruder", "password": PASSWORD, "display_name": "越权", "region_code": "330106"}),
+            ),
         )),
         "POST /api/admin/agencies" => Case::Scoped(admin_attackers(&[], Some(json!({})))),
         "POST /api/admin/stations" => Case::Scoped(admin_attackers(
             &[],
-            Some(json!({"name": "越权站", "region_code": "330106009", "address": "x", "contact_person": "王敏",
+            Some(
+                json!({"name": "越权站", "region_code": "330106009", "address": "x", "contact_person": "王敏",
                         "phone": "13905710002", "operation_mode": "self_run", "agency_id": v.ids["agency"],
-                        "username": "intruder_st", "password": PASSWORD})),
+                        "username": "intruder_st", "password": PASSWORD}),
+            ),
         )),
         "POST /api/admin/notices" => Case::Scoped(admin_attackers(
             &[],
-            Some(json!({"title": "越权", "body": "x", "target": {"station_ids": [v.ids["station"]]}})),
+            Some(
+                json!({"title": "越权", "body": "x", "target": {"station_ids": [v.ids["station"]]}}),
+            ),
         )),
         "POST /api/admin/notices/attachments" => Case::Scoped(admin_attackers(
             &[],
@@ -294,23 +341,27 @@ fn case_for(route: &str, v: &Victim, who: &Attackers) -> Option<Case> {
         "GET /api/admin/agencies/{id}" => Case::Foreign(admin_attackers(&[("id", "agency")], None)),
         "PUT /api/admin/agencies/{id}" => Case::Foreign(admin_attackers(
             &[("id", "agency")],
-            Some(json!({"name": "改", "contact_person": "王敏", "phone": "13905710002", "version": 1})),
+            Some(
+                json!({"name": "改", "contact_person": "王敏", "phone": "13905710002", "version": 1}),
+            ),
         )),
-        "GET /api/admin/stations/{id}" => Case::Foreign(admin_attackers(&[("id", "station")], None)),
+        "GET /api/admin/stations/{id}" => {
+            Case::Foreign(admin_attackers(&[("id", "station")], None))
+        }
         "PUT /api/admin/stations/{id}" => Case::Foreign(admin_attackers(
             &[("id", "station")],
-            Some(json!({"name": "改", "address": "x", "contact_person": "王敏", "phone": "13905710002",
-                        "operation_mode": "self_run", "version": 1})),
+            Some(
+                json!({"name": "改", "address": "x", "contact_person": "王敏", "phone": "13905710002",
+                        "operation_mode": "self_run", "version": 1}),
+            ),
         )),
         "GET /api/admin/notices/{id}" => Case::Foreign(admin_attackers(&[("id", "notice")], None)),
-        "GET /api/admin/notices/{id}/attachments/{attachment_id}" => Case::Foreign(admin_attackers(
-            &[("id", "notice"), ("attachment_id", "notice_attachment")],
-            None,
-        )),
-        "GET /api/admin/summaries/{station_id}/{month}" => Case::Foreign(admin_attackers(
-            &[("station_id", "station"), ("month", "month")],
-            None,
-        )),
+        "GET /api/admin/notices/{id}/attachments/{attachment_id}" => Case::Foreign(
+            admin_attackers(&[("id", "notice"), ("attachment_id", "notice_attachment")], None),
+        ),
+        "GET /api/admin/summaries/{station_id}/{month}" => {
+            Case::Foreign(admin_attackers(&[("station_id", "station"), ("month", "month")], None))
+        }
         "POST /api/admin/summaries/{station_id}/{month}/review" => Case::Foreign(admin_attackers(
             &[("station_id", "station"), ("month", "month")],
             Some(json!({"decision": "approve", "comment": ""})),
@@ -382,7 +433,8 @@ async fn no_route_lets_one_tenant_reach_anothers_records() {
 
     let mut attacks = 0;
     for route in &routes {
-        let method = reqwest::Method::from_bytes(route.split(' ').next().unwrap().as_bytes()).unwrap();
+        let method =
+            reqwest::Method::from_bytes(route.split(' ').next().unwrap().as_bytes()).unwrap();
         match case_for(route, &v, &who).unwrap() {
             Case::Exempt(reason) => eprintln!("isolation matrix: {route} exempt: {reason}"),
             Case::Foreign(list) => {
@@ -391,7 +443,8 @@ async fn no_route_lets_one_tenant_reach_anothers_records() {
                         a.body = Some(json!({"station_id": w.station_b_id}));
                     }
                     attacks += 1;
-                    let real = t.request(method.clone(), &a.path, Some(&a.token), a.body.as_ref()).await;
+                    let real =
+                        t.request(method.clone(), &a.path, Some(&a.token), a.body.as_ref()).await;
                     assert!(
                         [403, 404].contains(&real.status),
                         "{route} by {} answered {}: {}",
@@ -399,8 +452,9 @@ async fn no_route_lets_one_tenant_reach_anothers_records() {
                         real.status,
                         real.body
                     );
-                    let ghost =
-                        t.request(method.clone(), &a.ghost_path, Some(&a.token), a.body.as_ref()).await;
+                    let ghost = t
+                        .request(method.clone(), &a.ghost_path, Some(&a.token), a.body.as_ref())
+                        .await;
                     assert_eq!(
                         (real.status, &real.body),
                         (ghost.status, &ghost.body),
@@ -412,10 +466,14 @@ async fn no_route_lets_one_tenant_reach_anothers_records() {
             Case::Scoped(list) => {
                 for a in list {
                     attacks += 1;
-                    let answer = t.request(method.clone(), &a.path, Some(&a.token), a.body.as_ref()).await;
+                    let answer =
+                        t.request(method.clone(), &a.path, Some(&a.token), a.body.as_ref()).await;
                     assert!(answer.status < 500, "{route} by {} answered {}", a.who, answer.status);
                     if let Some(marker) = contains_marker(&answer.body, &v.markers) {
-                        panic!("{route} by {} leaked victim data ({marker}): {}", a.who, answer.body);
+                        panic!(
+                            "{route} by {} leaked victim data ({marker}): {}",
+                            a.who, answer.body
+                        );
                     }
                 }
             }

@@ -3,16 +3,16 @@
 
 mod support;
 
+mod activities;
 mod admin;
 mod auth;
-mod notices;
+mod clients;
 mod concurrency;
+mod dashboard;
 mod faults;
 mod isolation;
+mod notices;
 mod openapi;
-mod summaries;
 mod registry;
+mod summaries;
 mod workers;
-mod clients;
-mod activities;
-mod dashboard;

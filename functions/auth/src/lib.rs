@@ -4,9 +4,6 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Json, Router};
-use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use serde::{Deserialize, Serialize};
 use swz_shared::accounts::AccountRecord;
 use swz_shared::auth::{check_password_rules, dummy_hash, hash_password, verify_password};
@@ -14,6 +11,9 @@ use swz_shared::http::Body;
 use swz_shared::orgs::StationRef;
 use swz_shared::store::tx_error;
 use swz_shared::{ApiError, ApiResult, App, Caller, Role};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 mod throttle;
 
