@@ -39,6 +39,10 @@ pub struct Claims {
     /// The current station, for station and agency accounts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
+    /// The current station's township code (a station's township never changes), so
+    /// that reads keyed by region (the dashboard's notice feeds) need no station lookup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sreg: Option<String>,
     /// Issued at, in milliseconds, compared with the account's token epoch.
     pub iat_ms: i64,
     /// Expiry, in seconds since the epoch.
@@ -74,13 +78,14 @@ impl Tokens {
         &self,
         account_id: &str,
         role: Role,
-        station_id: Option<&str>,
+        station: Option<(&str, &RegionCode)>,
     ) -> anyhow::Result<IssuedToken> {
         let now = jiff::Timestamp::now();
         let claims = Claims {
             sub: account_id.to_string(),
             role,
-            sid: station_id.map(str::to_string),
+            sid: station.map(|(id, _)| id.to_string()),
+            sreg: station.map(|(_, township)| township.as_str().to_string()),
             iat_ms: now.as_millisecond(),
             exp: now.as_second() + self.ttl_seconds,
             jti: crate::store::keys::new_id(),
@@ -156,6 +161,8 @@ pub struct Caller {
     pub role: Role,
     /// The current station: the station's own, or the one an agency switched to.
     pub station_id: Option<String>,
+    /// The current station's township, when the token carries it.
+    pub station_township: Option<RegionCode>,
     pub token_id: String,
     pub token_expires: i64,
 }
@@ -165,11 +172,18 @@ pub struct Caller {
 #[derive(Debug, Clone)]
 pub struct StationScope {
     station_id: String,
+    township: Option<RegionCode>,
 }
 
 impl StationScope {
     pub fn station_id(&self) -> &str {
         &self.station_id
+    }
+
+    /// The station's township, from the token (absent in tokens issued before it was
+    /// carried; look the station up then).
+    pub fn township(&self) -> Option<&RegionCode> {
+        self.township.as_ref()
     }
 }
 
@@ -185,7 +199,9 @@ impl Caller {
     /// The station workspace of a station account, or of an agency's current station.
     pub fn station(&self) -> Result<StationScope, ApiError> {
         match (self.role, &self.station_id) {
-            (Role::Station | Role::Agency, Some(id)) => Ok(StationScope { station_id: id.clone() }),
+            (Role::Station | Role::Agency, Some(id)) => {
+                Ok(StationScope { station_id: id.clone(), township: self.station_township.clone() })
+            }
             (Role::Agency, None) => Err(ApiError::forbidden("请先选择要管理的社工站")),
             _ => Err(ApiError::forbidden("只有社工站或机构账户可以使用此功能")),
         }
@@ -236,6 +252,13 @@ impl FromRequestParts<App> for Caller {
             Role::Agency => claims.sid.clone(),
             _ => None,
         };
+        // The township travels with the station id it was issued for.
+        let station_township = match (&station_id, &claims.sid, &claims.sreg) {
+            (Some(current), Some(sid), Some(sreg)) if current == sid => {
+                RegionCode::parse_township(sreg).ok()
+            }
+            _ => None,
+        };
         tracing::Span::current().record("role", claims.role.code());
         if let Some(station) = &station_id {
             tracing::Span::current().record("station_id", station.as_str());
@@ -243,6 +266,7 @@ impl FromRequestParts<App> for Caller {
         Ok(Caller {
             role: claims.role,
             station_id,
+            station_township,
             token_id: claims.jti,
             token_expires: claims.exp,
             account,
@@ -267,7 +291,9 @@ mod tests {
     #[test]
     fn an_expired_token_is_refused() {
         let tokens = Tokens::new(&[3u8; 32], -10);
-        let issued = tokens.issue("acc", Role::Station, Some("st")).unwrap();
+        let issued = tokens
+            .issue("acc", Role::Station, Some(("st", &RegionCode::parse("330106001").unwrap())))
+            .unwrap();
         assert!(tokens.verify(&issued.token).is_none());
     }
 

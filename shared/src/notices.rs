@@ -1,7 +1,7 @@
 //! 通知公告 (notices): what an administrator publishes to every station of a region or to
 //! chosen stations, the copies that let each reader find it with a bounded query, and the
 //! stations' read receipts. The routes live in `functions/notices`; the dashboard reads
-//! the latest notices through [`Store::latest_notices_for_station`].
+//! the latest notices through [`dashboard_notice_keys`] and [`dashboard_notices`].
 //!
 //! Where a notice lives (read-time fan-in, see `docs/data-model.md`):
 //! - the notice itself at `NOTICE#<id>` / `NOTICE`;
@@ -12,15 +12,22 @@
 //!   `NOTICES#STATION#<sid>` (at most [`MAX_CHOSEN_STATIONS`], one transaction);
 //! - one copy in the admin list of every level of the publisher's region
 //!   `ADMINNOTICES#<region>`;
-//! - read receipts at `NOTICE#<id>` / `READ#<sid>`.
+//! - read receipts at `NOTICE#<id>` / `READ#<sid>`, and the notice's id in the station's
+//!   read set `STATION#<sid>` / `NOTICEREADS`, written together;
+//! - the head of every feed it is copied to, `NOTICEHEAD#<feed>` / `HEAD`: that feed's
+//!   latest [`DASHBOARD_NOTICES`] notices, rewritten in the publishing transaction.
 //!
 //! Every copy sorts by [`NoticeRecord::feed_key`] (`<published ms>#<id>`). A station's
 //! list reads the feeds of its four lineage regions and its own feed newest first, each
 //! with `limit + 1` items, merges them, and finds the page's receipts with one batch read.
+//! The dashboard needs only the latest few: the newest of the union of the feeds' heads
+//! are the newest of the union of the feeds, so it reads the five heads and the read set
+//! by key, in the batch read that fetches the statistics ([`dashboard_notice_keys`]).
 //! Notices are never edited, so the copies cannot drift apart.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
@@ -28,11 +35,12 @@ use unicode_normalization::UnicodeNormalization;
 use crate::attachments::AttachmentMeta;
 use crate::domain::{RegionCode, china_tz};
 use crate::orgs::StationRecord;
-use crate::store::{Index, PageRequest, Query, Store, keys};
+use crate::store::{Index, Item, PageRequest, Query, Store, keys};
 
-/// The most stations one notice may name: the notice, its copies, the publisher's list
-/// copies, consumed uploads and the audit entry must fit in one transaction (100 items).
-pub const MAX_CHOSEN_STATIONS: usize = 80;
+/// The most stations one notice may name: the notice, a copy and a head per station, the
+/// publisher's three list copies, five consumed uploads and the audit entry must fit in
+/// one transaction (100 items).
+pub const MAX_CHOSEN_STATIONS: usize = 45;
 
 /// The most attachments of one notice.
 pub const MAX_ATTACHMENTS: usize = 5;
@@ -180,14 +188,8 @@ impl NoticeRecord {
             kind: kind.into(),
             ..self.clone()
         };
-        let mut copies: Vec<NoticeRecord> = match &self.target {
-            NoticeTarget::All => {
-                vec![copy(keys::notice_region_feed(self.region_code.as_str()), "notice_feed")]
-            }
-            NoticeTarget::Stations(ids) => {
-                ids.iter().map(|id| copy(keys::notice_station_feed(id), "notice_feed")).collect()
-            }
-        };
+        let mut copies: Vec<NoticeRecord> =
+            self.feeds().into_iter().map(|feed| copy(feed, "notice_feed")).collect();
         copies.extend(
             self.region_code
                 .lineage()
@@ -195,6 +197,17 @@ impl NoticeRecord {
                 .map(|region| copy(keys::notice_admin_list(region.as_str()), "notice_admin_list")),
         );
         copies
+    }
+
+    /// The feed partitions stations read it from: its region's feed for a notice to all,
+    /// each chosen station's feed otherwise.
+    pub fn feeds(&self) -> Vec<String> {
+        match &self.target {
+            NoticeTarget::All => vec![keys::notice_region_feed(self.region_code.as_str())],
+            NoticeTarget::Stations(ids) => {
+                ids.iter().map(|id| keys::notice_station_feed(id)).collect()
+            }
+        }
     }
 
     /// True when the notice is for `station`.
@@ -243,6 +256,112 @@ impl NoticeReadRecord {
             read_at: jiff::Timestamp::now().to_string(),
         }
     }
+}
+
+/// A notice as a feed's head lists it: what the dashboard shows, and its feed key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeadEntry {
+    pub id: String,
+    pub title: String,
+    pub published_at: String,
+    pub publisher_name: String,
+    pub feed_key: String,
+}
+
+/// The latest [`DASHBOARD_NOTICES`] notices of one feed, newest first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NoticeHeadRecord {
+    pub pk: String,
+    pub sk: String,
+    pub kind: String,
+    pub latest: Vec<HeadEntry>,
+    /// 0 for a head not stored yet.
+    pub version: u64,
+}
+
+const HEAD_KIND: &str = "notice_head";
+const READS_KIND: &str = "notice_reads";
+/// The string-set attribute of a station's read set.
+const READ_IDS: &str = "ids";
+
+impl NoticeHeadRecord {
+    /// The head of a feed nothing was published to yet.
+    pub fn empty(feed: &str) -> Self {
+        let (pk, sk) = keys::notice_head(feed);
+        Self { pk, sk, kind: HEAD_KIND.into(), latest: Vec::new(), version: 0 }
+    }
+
+    /// This head with `notice` among its entries: newest first, the latest few kept.
+    pub fn with(mut self, notice: &NoticeRecord) -> Self {
+        self.latest.retain(|e| e.id != notice.id);
+        self.latest.push(HeadEntry {
+            id: notice.id.clone(),
+            title: notice.title.clone(),
+            published_at: notice.published_at.clone(),
+            publisher_name: notice.publisher_name.clone(),
+            feed_key: notice.feed_key.clone(),
+        });
+        self.latest.sort_by(|a, b| b.feed_key.cmp(&a.feed_key));
+        self.latest.truncate(DASHBOARD_NOTICES);
+        self
+    }
+}
+
+/// The keys of what the dashboard's notice panel reads for a station in `township`: the
+/// heads of its five feeds (the four lineage regions' and its own) and its read set. They
+/// are read by key, so they go into the batch read that fetches the statistics.
+pub fn dashboard_notice_keys(station_id: &str, township: &RegionCode) -> Vec<(String, String)> {
+    let mut keys: Vec<(String, String)> =
+        station_feeds(station_id, township).iter().map(|feed| keys::notice_head(feed)).collect();
+    keys.push(keys::notice_reads(station_id));
+    keys
+}
+
+/// The dashboard's latest `limit` notices, with read flags, from the items that
+/// [`dashboard_notice_keys`] named (other items among them are ignored).
+pub fn dashboard_notices(items: &[Item], limit: usize) -> anyhow::Result<Vec<NoticeSummary>> {
+    let kind = |item: &Item| match item.get("kind") {
+        Some(AttributeValue::S(kind)) => kind.clone(),
+        _ => String::new(),
+    };
+    let mut entries: Vec<HeadEntry> = Vec::new();
+    let mut read: HashSet<String> = HashSet::new();
+    for item in items {
+        match kind(item).as_str() {
+            HEAD_KIND => {
+                let head: NoticeHeadRecord = crate::store::from_item(item.clone())?;
+                entries.extend(head.latest);
+            }
+            READS_KIND => {
+                if let Some(AttributeValue::Ss(ids)) = item.get(READ_IDS) {
+                    read.extend(ids.iter().cloned());
+                }
+            }
+            _ => {}
+        }
+    }
+    entries.sort_by(|a, b| b.feed_key.cmp(&a.feed_key));
+    entries.dedup_by(|a, b| a.id == b.id);
+    Ok(entries
+        .into_iter()
+        .take(limit)
+        .map(|e| NoticeSummary {
+            read: read.contains(&e.id),
+            id: e.id,
+            title: e.title,
+            published_at: e.published_at,
+            publisher_name: e.publisher_name,
+        })
+        .collect())
+}
+
+/// The feed partitions a station in `township` reads: the feeds of its lineage regions
+/// (notices to all) and its own feed (notices to chosen stations).
+fn station_feeds(station_id: &str, township: &RegionCode) -> Vec<String> {
+    let mut feeds: Vec<String> =
+        township.lineage().iter().map(|region| keys::notice_region_feed(region.as_str())).collect();
+    feeds.push(keys::notice_station_feed(station_id));
+    feeds
 }
 
 /// What a station's list is narrowed to. Dates are China dates of publication.
@@ -385,14 +504,7 @@ impl Store {
         {
             high = before.to_string();
         }
-        let mut partitions: Vec<String> = station
-            .region_code
-            .lineage()
-            .iter()
-            .map(|region| keys::notice_region_feed(region.as_str()))
-            .collect();
-        partitions.push(keys::notice_station_feed(&station.id));
-        let mut feeds: Vec<Feed> = partitions
+        let mut feeds: Vec<Feed> = station_feeds(&station.id, &station.region_code)
             .into_iter()
             .map(|pk| Feed {
                 query: Query::new(Index::Table, pk).between(low.clone(), high.clone()).reversed(),
@@ -476,38 +588,58 @@ impl Store {
         Ok(newest.and_then(|feed| feed.buffer.pop_front()))
     }
 
-    /// The latest `limit` notices addressed to `station`, each with its read flag, for
-    /// the dashboard.
-    pub async fn latest_notices_for_station(
-        &self,
-        station: &StationRecord,
-        limit: usize,
-    ) -> anyhow::Result<Vec<NoticeSummary>> {
-        let page = self.station_notices(station, &NoticeFilter::default(), limit, None).await?;
-        Ok(page
-            .items
+    /// The heads of `feeds`, in that order; an empty head (version 0) for a feed that
+    /// has none yet. One batch read (at most [`MAX_CHOSEN_STATIONS`] feeds).
+    pub async fn notice_heads(&self, feeds: &[String]) -> anyhow::Result<Vec<NoticeHeadRecord>> {
+        let keys: Vec<(String, String)> =
+            feeds.iter().map(|feed| keys::notice_head(feed)).collect();
+        let mut found: HashMap<String, NoticeHeadRecord> = self
+            .get_many::<NoticeHeadRecord>(&keys)
+            .await?
             .into_iter()
-            .map(|item| NoticeSummary {
-                read: item.read_at.is_some(),
-                id: item.notice.id,
-                title: item.notice.title,
-                published_at: item.notice.published_at,
-                publisher_name: item.notice.publisher_name,
+            .map(|head| (head.pk.clone(), head))
+            .collect();
+        Ok(feeds
+            .iter()
+            .map(|feed| {
+                found
+                    .remove(&keys::notice_head(feed).0)
+                    .unwrap_or_else(|| NoticeHeadRecord::empty(feed))
             })
             .collect())
     }
 
-    /// [`Store::latest_notices_for_station`] for a handler that holds only the station's
-    /// id (a `StationScope`); one GetItem more. Empty if the station does not exist.
-    pub async fn latest_notices_for_station_id(
+    /// The write of `head` as read (version `head.version`) with `notice` added: created
+    /// if it was absent, otherwise replaced only if nobody rewrote it meanwhile.
+    pub fn notice_head_write(
+        &self,
+        head: NoticeHeadRecord,
+        notice: &NoticeRecord,
+    ) -> anyhow::Result<TransactWriteItem> {
+        let expected = head.version;
+        let mut next = head.with(notice);
+        next.version = expected + 1;
+        if expected == 0 { self.put_new(&next) } else { self.put_versioned(&next, expected) }
+    }
+
+    /// The write that adds `notice_id` to the station's read set (created on first use);
+    /// it goes in the transaction of the station's read receipt.
+    pub fn notice_read_mark(
         &self,
         station_id: &str,
-        limit: usize,
-    ) -> anyhow::Result<Vec<NoticeSummary>> {
-        match self.station(station_id).await? {
-            Some(station) => self.latest_notices_for_station(&station, limit).await,
-            None => Ok(Vec::new()),
-        }
+        notice_id: &str,
+    ) -> anyhow::Result<TransactWriteItem> {
+        let (pk, sk) = keys::notice_reads(station_id);
+        self.update(
+            &pk,
+            &sk,
+            "SET #kind = :kind ADD #ids :id",
+            &[("#kind", "kind"), ("#ids", READ_IDS)],
+            vec![
+                (":kind", AttributeValue::S(READS_KIND.into())),
+                (":id", AttributeValue::Ss(vec![notice_id.to_string()])),
+            ],
+        )
     }
 }
 
@@ -562,6 +694,71 @@ mod tests {
         assert_eq!(copies[0].pk, "NOTICES#STATION#a");
         assert_eq!(copies[1].pk, "NOTICES#STATION#b");
         assert_eq!(copies.len(), 4);
+    }
+
+    #[test]
+    fn a_head_keeps_the_latest_five_newest_first() {
+        let notices: Vec<NoticeRecord> = (0..7)
+            .map(|n| {
+                let mut record = notice(NoticeTarget::All, "330106");
+                record.feed_key = feed_key(1_700_000_000_000 + n, &record.id);
+                record
+            })
+            .collect();
+        // Published out of order, and one twice (a retried publish).
+        let mut head = NoticeHeadRecord::empty("NOTICES#330106");
+        for i in [3, 0, 6, 1, 5, 2, 4, 6] {
+            head = head.with(&notices[i]);
+        }
+        let ids: Vec<&str> = head.latest.iter().map(|e| e.id.as_str()).collect();
+        let newest: Vec<&str> = notices.iter().rev().take(5).map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, newest);
+        assert_eq!(head.pk, "NOTICEHEAD#NOTICES#330106");
+    }
+
+    #[test]
+    fn the_dashboard_merges_the_heads_and_marks_what_was_read() {
+        let notices: Vec<NoticeRecord> = (0..4)
+            .map(|n| {
+                let mut record = notice(NoticeTarget::All, "33");
+                record.feed_key = feed_key(1_700_000_000_000 + n, &record.id);
+                record
+            })
+            .collect();
+        let province = NoticeHeadRecord::empty("NOTICES#33").with(&notices[0]).with(&notices[2]);
+        let own = NoticeHeadRecord::empty("NOTICES#STATION#s").with(&notices[1]).with(&notices[3]);
+        let mut reads = crate::store::key("STATION#s", "NOTICEREADS");
+        reads.insert("kind".into(), AttributeValue::S(READS_KIND.into()));
+        reads.insert(READ_IDS.into(), AttributeValue::Ss(vec![notices[2].id.clone()]));
+        let items = vec![
+            serde_dynamo::to_item(&province).unwrap(),
+            reads,
+            serde_dynamo::to_item(&own).unwrap(),
+            crate::store::key("STATION#s", "STATS#ALL"),
+        ];
+        let shown = dashboard_notices(&items, 3).unwrap();
+        let ids: Vec<&str> = shown.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, [&notices[3].id, &notices[2].id, &notices[1].id]);
+        let read: Vec<bool> = shown.iter().map(|n| n.read).collect();
+        assert_eq!(read, [false, true, false]);
+    }
+
+    #[test]
+    fn a_station_reads_five_heads_and_its_read_set() {
+        let township = RegionCode::parse("330106001").unwrap();
+        let keys = dashboard_notice_keys("s", &township);
+        let pks: Vec<&str> = keys.iter().map(|(pk, _)| pk.as_str()).collect();
+        assert_eq!(
+            pks,
+            [
+                "NOTICEHEAD#NOTICES#33",
+                "NOTICEHEAD#NOTICES#3301",
+                "NOTICEHEAD#NOTICES#330106",
+                "NOTICEHEAD#NOTICES#330106001",
+                "NOTICEHEAD#NOTICES#STATION#s",
+                "STATION#s",
+            ]
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use aws_sdk_dynamodb::types::TransactWriteItem;
 use serde::{Deserialize, Serialize};
 
-use crate::store::{Store, keys, n, s};
+use crate::store::{Item, Store, keys, n, s};
 
 /// The totals item. Counters that were never moved are absent and read as 0.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -57,7 +57,7 @@ impl Store {
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::Context;
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::domain::{Month, PopulationType};
 
@@ -424,17 +424,8 @@ impl Store {
         station_id: &str,
         periods: &[StatsPeriod],
     ) -> anyhow::Result<Vec<Stats>> {
-        let items = self.stats_items(station_id, periods).await?;
-        let clients = items.get(&StatsPeriod::AllTime).map(|c| c.get(attr::CLIENTS)).unwrap_or(0);
-        Ok(periods
-            .iter()
-            .map(|p| {
-                items
-                    .get(p)
-                    .map(|c| c.stats(clients))
-                    .unwrap_or_else(|| Stats { clients, ..Stats::default() })
-            })
-            .collect())
+        let items = self.get_items(&stats_keys(station_id, periods)).await?;
+        Ok(stats_of_items(&items, periods))
     }
 
     /// The raw counters of the periods' items (and always the all-time item), with one
@@ -444,58 +435,47 @@ impl Store {
         station_id: &str,
         periods: &[StatsPeriod],
     ) -> anyhow::Result<BTreeMap<StatsPeriod, Counters>> {
-        let mut wanted: BTreeSet<StatsPeriod> = periods.iter().copied().collect();
-        wanted.insert(StatsPeriod::AllTime);
-        anyhow::ensure!(wanted.len() <= 100, "at most 100 periods at once");
-        let mut pending: Vec<Item> = wanted
-            .iter()
-            .map(|p| {
-                let (pk, sk) = p.item_key(station_id);
-                crate::store::key(pk, sk)
-            })
-            .collect();
-        let mut out = BTreeMap::new();
-        let mut attempts = 0;
-        while !pending.is_empty() {
-            attempts += 1;
-            let request = KeysAndAttributes::builder()
-                .set_keys(Some(pending))
-                .consistent_read(true)
-                .build()
-                .context("building a stats read")?;
-            let response = self
-                .client
-                .batch_get_item()
-                .request_items(&self.table, request)
-                .send()
-                .await
-                .context("reading stats items")?;
-            for item in
-                response.responses.unwrap_or_default().remove(&self.table).unwrap_or_default()
-            {
-                let Some(AttributeValue::S(sk)) = item.get(crate::store::SK) else { continue };
-                let Some(period) = sk.strip_prefix("STATS#").and_then(StatsPeriod::from_key) else {
-                    continue;
-                };
-                out.insert(period, Counters::from_item(&item));
-            }
-            pending = response
-                .unprocessed_keys
-                .and_then(|mut m| m.remove(&self.table))
-                .map(|k| k.keys)
-                .unwrap_or_default();
-            if attempts > 8 && !pending.is_empty() {
-                anyhow::bail!("stats read left keys unprocessed after retries");
-            }
-            if !pending.is_empty() {
-                tokio::time::sleep(std::time::Duration::from_millis(20 << attempts)).await;
-            }
-        }
-        Ok(out)
+        let items = self.get_items(&stats_keys(station_id, periods)).await?;
+        Ok(counters_of_items(&items))
     }
 }
 
-use crate::store::Item;
+/// The keys of the statistics items of `periods` (and always the all-time item, which
+/// holds `clients`): at most 100, so that they fit one BatchGetItem with room to spare.
+pub fn stats_keys(station_id: &str, periods: &[StatsPeriod]) -> Vec<(String, String)> {
+    let mut wanted: BTreeSet<StatsPeriod> = periods.iter().copied().collect();
+    wanted.insert(StatsPeriod::AllTime);
+    wanted.iter().map(|p| p.item_key(station_id)).collect()
+}
+
+/// The counters among `items` (others are ignored), by period.
+pub fn counters_of_items(items: &[Item]) -> BTreeMap<StatsPeriod, Counters> {
+    items
+        .iter()
+        .filter_map(|item| {
+            let Some(AttributeValue::S(sk)) = item.get(crate::store::SK) else { return None };
+            let period = sk.strip_prefix("STATS#").and_then(StatsPeriod::from_key)?;
+            Some((period, Counters::from_item(item)))
+        })
+        .collect()
+}
+
+/// The statistics of `periods`, in the order asked, from the items [`stats_keys`] named
+/// (read along with others). A period without an item has only `clients`.
+pub fn stats_of_items(items: &[Item], periods: &[StatsPeriod]) -> Vec<Stats> {
+    let counters = counters_of_items(items);
+    let clients = counters.get(&StatsPeriod::AllTime).map(|c| c.get(attr::CLIENTS)).unwrap_or(0);
+    periods
+        .iter()
+        .map(|p| {
+            counters
+                .get(p)
+                .map(|c| c.stats(clients))
+                .unwrap_or_else(|| Stats { clients, ..Stats::default() })
+        })
+        .collect()
+}
+
 
 fn stats_kind(period: StatsPeriod) -> &'static str {
     match period {
@@ -537,6 +517,142 @@ pub fn recount<'a>(activities: impl IntoIterator<Item = &'a ActivityFigures>) ->
         }
     }
     out
+}
+
+impl Store {
+    /// Overwrites a station's activity counters and served-reference items with a
+    /// recount. `clients` (kept by the people module) is left as it is. The writes are
+    /// one request per item, so this is a repair for a quiet moment: an activity written
+    /// while it runs may be counted twice or not at all, and a second recount fixes that.
+    pub async fn rebuild_stats(&self, station_id: &str, recount: &Recount) -> anyhow::Result<()> {
+        let (pk, _) = keys::station(station_id);
+        let mut existing: BTreeMap<StatsPeriod, Counters> = BTreeMap::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let response = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                .expression_attribute_values(":pk", s(pk.clone()))
+                .expression_attribute_values(":prefix", s(keys::STATS_PREFIX))
+                .consistent_read(true)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .context("reading a station's stats items")?;
+            for item in response.items.unwrap_or_default() {
+                let Some(AttributeValue::S(sk)) = item.get(crate::store::SK) else { continue };
+                if let Some(period) =
+                    sk.strip_prefix(keys::STATS_PREFIX).and_then(StatsPeriod::from_key)
+                {
+                    existing.insert(period, Counters::from_item(&item));
+                }
+            }
+            match response.last_evaluated_key {
+                Some(next) if !next.is_empty() => start = Some(next),
+                _ => break,
+            }
+        }
+        let query = crate::store::Query::new(crate::store::Index::Table, pk.clone())
+            .begins_with(keys::SERVED_PREFIX);
+        let served: Vec<ServedRecord> = self.query_all(&query).await?;
+
+        let mut writes = Vec::new();
+        let periods: BTreeSet<StatsPeriod> =
+            existing.keys().chain(recount.counters.keys()).copied().collect();
+        let empty = Counters::default();
+        for period in periods {
+            let target = recount.counters.get(&period).unwrap_or(&empty);
+            let before = existing.get(&period).unwrap_or(&empty);
+            let mut names: Vec<(String, String)> = vec![("#kind".into(), "kind".into())];
+            let mut values: Vec<(String, AttributeValue)> =
+                vec![(":kind".into(), s(stats_kind(period)))];
+            let mut sets = vec!["#kind = :kind".to_string()];
+            let mut removes = Vec::new();
+            for (i, (name, value)) in target.0.iter().enumerate() {
+                names.push((format!("#s{i}"), name.clone()));
+                values.push((format!(":s{i}"), n(*value)));
+                sets.push(format!("#s{i} = :s{i}"));
+            }
+            for (i, name) in before
+                .0
+                .keys()
+                .filter(|name| name.as_str() != attr::CLIENTS && !target.0.contains_key(*name))
+                .enumerate()
+            {
+                names.push((format!("#r{i}"), name.clone()));
+                removes.push(format!("#r{i}"));
+            }
+            let mut expression = format!("SET {}", sets.join(", "));
+            if !removes.is_empty() {
+                expression.push_str(&format!(" REMOVE {}", removes.join(", ")));
+            }
+            let (pk, sk) = period.item_key(station_id);
+            let names: Vec<(&str, &str)> =
+                names.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            let values: Vec<(&str, AttributeValue)> =
+                values.iter().map(|(a, b)| (a.as_str(), b.clone())).collect();
+            writes.push(self.update(&pk, &sk, &expression, &names, values)?);
+        }
+        let versions: HashMap<&str, u64> =
+            served.iter().map(|r| (r.client_id.as_str(), r.version)).collect();
+        for record in &served {
+            if !recount.served.contains_key(&record.client_id) {
+                writes.push(self.delete(&record.pk, &record.sk)?);
+            }
+        }
+        for (client_id, counts) in &recount.served {
+            let (pk, sk) = keys::served(station_id, client_id);
+            writes.push(self.put(&ServedRecord {
+                pk,
+                sk,
+                kind: "served_refs".into(),
+                client_id: client_id.clone(),
+                counts: counts.clone(),
+                version: versions.get(client_id.as_str()).copied().unwrap_or(0) + 1,
+            })?);
+        }
+        // One request per item, not transactions: the rebuild is not atomic anyway, and
+        // single writes cost half a transactional write.
+        for write in writes {
+            self.write_one(write).await?;
+        }
+        Ok(())
+    }
+
+    /// Sends one transaction item as a plain PutItem, UpdateItem or DeleteItem.
+    async fn write_one(&self, write: TransactWriteItem) -> anyhow::Result<()> {
+        if let Some(put) = write.put() {
+            self.client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(put.item().clone()))
+                .send()
+                .await
+                .context("rebuilding stats: put")?;
+        } else if let Some(update) = write.update() {
+            self.client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(update.key().clone()))
+                .update_expression(update.update_expression())
+                .set_expression_attribute_names(update.expression_attribute_names().cloned())
+                .set_expression_attribute_values(update.expression_attribute_values().cloned())
+                .send()
+                .await
+                .context("rebuilding stats: update")?;
+        } else if let Some(delete) = write.delete() {
+            self.client
+                .delete_item()
+                .table_name(&self.table)
+                .set_key(Some(delete.key().clone()))
+                .send()
+                .await
+                .context("rebuilding stats: delete")?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -793,141 +909,5 @@ mod activity_stats_tests {
             BTreeMap::from([(all, -1)])
         );
         assert!(counts.is_empty());
-    }
-}
-
-impl Store {
-    /// Overwrites a station's activity counters and served-reference items with a
-    /// recount. `clients` (kept by the people module) is left as it is. The writes are
-    /// one request per item, so this is a repair for a quiet moment: an activity written
-    /// while it runs may be counted twice or not at all, and a second recount fixes that.
-    pub async fn rebuild_stats(&self, station_id: &str, recount: &Recount) -> anyhow::Result<()> {
-        let (pk, _) = keys::station(station_id);
-        let mut existing: BTreeMap<StatsPeriod, Counters> = BTreeMap::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let response = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-                .expression_attribute_values(":pk", s(pk.clone()))
-                .expression_attribute_values(":prefix", s(keys::STATS_PREFIX))
-                .consistent_read(true)
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .context("reading a station's stats items")?;
-            for item in response.items.unwrap_or_default() {
-                let Some(AttributeValue::S(sk)) = item.get(crate::store::SK) else { continue };
-                if let Some(period) =
-                    sk.strip_prefix(keys::STATS_PREFIX).and_then(StatsPeriod::from_key)
-                {
-                    existing.insert(period, Counters::from_item(&item));
-                }
-            }
-            match response.last_evaluated_key {
-                Some(next) if !next.is_empty() => start = Some(next),
-                _ => break,
-            }
-        }
-        let query = crate::store::Query::new(crate::store::Index::Table, pk.clone())
-            .begins_with(keys::SERVED_PREFIX);
-        let served: Vec<ServedRecord> = self.query_all(&query).await?;
-
-        let mut writes = Vec::new();
-        let periods: BTreeSet<StatsPeriod> =
-            existing.keys().chain(recount.counters.keys()).copied().collect();
-        let empty = Counters::default();
-        for period in periods {
-            let target = recount.counters.get(&period).unwrap_or(&empty);
-            let before = existing.get(&period).unwrap_or(&empty);
-            let mut names: Vec<(String, String)> = vec![("#kind".into(), "kind".into())];
-            let mut values: Vec<(String, AttributeValue)> =
-                vec![(":kind".into(), s(stats_kind(period)))];
-            let mut sets = vec!["#kind = :kind".to_string()];
-            let mut removes = Vec::new();
-            for (i, (name, value)) in target.0.iter().enumerate() {
-                names.push((format!("#s{i}"), name.clone()));
-                values.push((format!(":s{i}"), n(*value)));
-                sets.push(format!("#s{i} = :s{i}"));
-            }
-            for (i, name) in before
-                .0
-                .keys()
-                .filter(|name| name.as_str() != attr::CLIENTS && !target.0.contains_key(*name))
-                .enumerate()
-            {
-                names.push((format!("#r{i}"), name.clone()));
-                removes.push(format!("#r{i}"));
-            }
-            let mut expression = format!("SET {}", sets.join(", "));
-            if !removes.is_empty() {
-                expression.push_str(&format!(" REMOVE {}", removes.join(", ")));
-            }
-            let (pk, sk) = period.item_key(station_id);
-            let names: Vec<(&str, &str)> =
-                names.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-            let values: Vec<(&str, AttributeValue)> =
-                values.iter().map(|(a, b)| (a.as_str(), b.clone())).collect();
-            writes.push(self.update(&pk, &sk, &expression, &names, values)?);
-        }
-        let versions: HashMap<&str, u64> =
-            served.iter().map(|r| (r.client_id.as_str(), r.version)).collect();
-        for record in &served {
-            if !recount.served.contains_key(&record.client_id) {
-                writes.push(self.delete(&record.pk, &record.sk)?);
-            }
-        }
-        for (client_id, counts) in &recount.served {
-            let (pk, sk) = keys::served(station_id, client_id);
-            writes.push(self.put(&ServedRecord {
-                pk,
-                sk,
-                kind: "served_refs".into(),
-                client_id: client_id.clone(),
-                counts: counts.clone(),
-                version: versions.get(client_id.as_str()).copied().unwrap_or(0) + 1,
-            })?);
-        }
-        // One request per item, not transactions: the rebuild is not atomic anyway, and
-        // single writes cost half a transactional write.
-        for write in writes {
-            self.write_one(write).await?;
-        }
-        Ok(())
-    }
-
-    /// Sends one transaction item as a plain PutItem, UpdateItem or DeleteItem.
-    async fn write_one(&self, write: TransactWriteItem) -> anyhow::Result<()> {
-        if let Some(put) = write.put() {
-            self.client
-                .put_item()
-                .table_name(&self.table)
-                .set_item(Some(put.item().clone()))
-                .send()
-                .await
-                .context("rebuilding stats: put")?;
-        } else if let Some(update) = write.update() {
-            self.client
-                .update_item()
-                .table_name(&self.table)
-                .set_key(Some(update.key().clone()))
-                .update_expression(update.update_expression())
-                .set_expression_attribute_names(update.expression_attribute_names().cloned())
-                .set_expression_attribute_values(update.expression_attribute_values().cloned())
-                .send()
-                .await
-                .context("rebuilding stats: update")?;
-        } else if let Some(delete) = write.delete() {
-            self.client
-                .delete_item()
-                .table_name(&self.table)
-                .set_key(Some(delete.key().clone()))
-                .send()
-                .await
-                .context("rebuilding stats: delete")?;
-        }
-        Ok(())
     }
 }

@@ -133,7 +133,7 @@ async fn a_client_linked_to_activities_is_hidden_not_deleted() {
     assert_eq!(t.get_totals(&w.station_a_id).await, 0);
     // The record is still there for the activities that name it, and cannot be linked anew.
     let scope = swz_local_scope(&w).await;
-    let kept = store.clients_by_ids(&scope, &[client_id.clone()]).await.unwrap();
+    let kept = store.clients_by_ids(&scope, std::slice::from_ref(&client_id)).await.unwrap();
     assert_eq!(kept.len(), 1);
     assert!(kept[0].hidden);
     let relink = store.touch_client_for_link(&w.station_a_id, &client_id, true).unwrap();
@@ -360,6 +360,7 @@ async fn swz_local_scope(w: &World) -> swz_shared::StationScope {
     let account = w.t.app.store.account(&claims.sub).await.unwrap().unwrap();
     let caller = swz_shared::Caller {
         station_id: account.station_id.clone(),
+        station_township: None,
         role: claims.role,
         token_id: claims.jti,
         token_expires: claims.exp,

@@ -113,3 +113,26 @@ async fn two_concurrent_submissions_make_one_submission_and_one_notification() {
     assert_eq!(seen, 1);
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn concurrent_publishes_to_one_region_all_reach_the_dashboard() {
+    let w = world().await;
+    let t = &w.t;
+    let publish = |n: usize| {
+        let body = json!({"title": format!("同时发布{n}"), "body": "请各站知悉。", "target": {"all": true}});
+        t.post("/api/admin/notices", &w.county_a, body)
+    };
+    let answers = futures::future::join_all((0..5).map(publish)).await;
+    let mut published: Vec<String> =
+        answers.into_iter().map(|a| a.expect(201)["id"].as_str().unwrap().to_string()).collect();
+    published.sort();
+    let dashboard = t.get("/api/dashboard", &w.station_a).await.expect(200);
+    let mut shown: Vec<String> = dashboard["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap().to_string())
+        .collect();
+    shown.sort();
+    assert_eq!(shown, published, "every publish rewrote the feed's head");
+}

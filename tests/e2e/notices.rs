@@ -61,9 +61,9 @@ async fn a_county_notice_reaches_all_its_stations_also_later_ones_and_none_elsew
     let t = &w.t;
     let id = publish(t, &w.county_a, all("关于开展2026年度社工站评估的通知")).await;
 
-    assert_eq!(listed(t, &w.station_a, "").await, [id.clone()]);
-    assert_eq!(listed(t, &w.station_a2, "").await, [id.clone()]);
-    assert_eq!(listed(t, &w.agency, "").await, [id.clone()]);
+    assert_eq!(listed(t, &w.station_a, "").await, [id.as_str()]);
+    assert_eq!(listed(t, &w.station_a2, "").await, [id.as_str()]);
+    assert_eq!(listed(t, &w.agency, "").await, [id.as_str()]);
     assert!(listed(t, &w.station_b, "").await.is_empty());
     let answer = t.get(&format!("/api/notices/{id}"), &w.station_b).await;
     assert_eq!(answer.status, 404);
@@ -82,7 +82,7 @@ async fn a_county_notice_reaches_all_its_stations_also_later_ones_and_none_elsew
         .expect(201);
     let later_id = later["id"].as_str().unwrap().to_string();
     let later_token = t.login("station_a3", PASSWORD).await;
-    assert_eq!(listed(t, &later_token, "").await, [id.clone()]);
+    assert_eq!(listed(t, &later_token, "").await, [id.as_str()]);
     t.get(&format!("/api/notices/{id}"), &later_token).await.expect(200);
 
     let rows = receipts(t, &w.county_a, &id).await;
@@ -110,8 +110,8 @@ async fn a_notice_to_chosen_stations_reaches_only_those_stations() {
     assert_eq!(notice["target"]["station_ids"].as_array().unwrap().len(), 2);
     assert_eq!(notice["station_count"], 2);
 
-    assert_eq!(listed(t, &w.station_a, "").await, [id.clone()]);
-    assert_eq!(listed(t, &w.station_b, "").await, [id.clone()]);
+    assert_eq!(listed(t, &w.station_a, "").await, [id.as_str()]);
+    assert_eq!(listed(t, &w.station_b, "").await, [id.as_str()]);
     assert!(listed(t, &w.station_a2, "").await.is_empty());
     assert_eq!(t.get(&format!("/api/notices/{id}"), &w.station_a2).await.status, 404);
     let opened = t.get(&format!("/api/notices/{id}"), &w.station_b).await.expect(200);
@@ -141,7 +141,7 @@ async fn read_receipts_and_the_unread_filter_follow_the_reads() {
     let again = t.get(&format!("/api/notices/{first}"), &w.station_a).await.expect(200);
     assert_eq!(again["read_at"], read_at.as_str());
 
-    assert_eq!(listed(t, &w.station_a, "?unread=true").await, [second.clone()]);
+    assert_eq!(listed(t, &w.station_a, "?unread=true").await, [second.as_str()]);
     let everything = t.get("/api/notices", &w.station_a).await.expect(200);
     assert_eq!(everything["items"][0]["read"], false);
     assert_eq!(everything["items"][1]["read"], true);
@@ -188,7 +188,7 @@ async fn an_admin_cannot_see_the_receipts_of_another_regions_notice() {
         let token = token.to_string();
         async move { ids(&t.get("/api/admin/notices", &token).await.expect(200)) }
     };
-    assert_eq!(list(&w.county_a).await, [county.clone()]);
+    assert_eq!(list(&w.county_a).await, [county.as_str()]);
     assert!(list(&w.county_b).await.is_empty());
     assert_eq!(list(&w.city).await, [city.clone(), county.clone()]);
     assert_eq!(list(&w.province).await, [city.clone(), county.clone()]);
@@ -496,13 +496,13 @@ async fn dates_and_keywords_filter_the_list_and_bad_values_answer_400() {
     let yesterday = today.yesterday().unwrap();
     let tomorrow = today.tomorrow().unwrap();
 
-    assert_eq!(listed(t, &w.station_a, &format!("?from={today}&to={today}")).await, [id.clone()]);
-    assert_eq!(listed(t, &w.station_a, &format!("?from={yesterday}")).await, [id.clone()]);
+    assert_eq!(listed(t, &w.station_a, &format!("?from={today}&to={today}")).await, [id.as_str()]);
+    assert_eq!(listed(t, &w.station_a, &format!("?from={yesterday}")).await, [id.as_str()]);
     assert!(listed(t, &w.station_a, &format!("?to={yesterday}")).await.is_empty());
     assert!(listed(t, &w.station_a, &format!("?from={tomorrow}")).await.is_empty());
     // Keywords match the title or the body, ignoring case.
-    assert_eq!(listed(t, &w.station_a, "?q=%E6%95%AC%E8%80%81").await, [id.clone()]);
-    assert_eq!(listed(t, &w.station_a, "?q=home%20visit").await, [id.clone()]);
+    assert_eq!(listed(t, &w.station_a, "?q=%E6%95%AC%E8%80%81").await, [id.as_str()]);
+    assert_eq!(listed(t, &w.station_a, "?q=home%20visit").await, [id.as_str()]);
     assert!(listed(t, &w.station_a, "?q=%E5%9F%B9%E8%AE%AD").await.is_empty());
 
     for bad in [
@@ -528,7 +528,11 @@ async fn the_dashboard_shows_the_latest_five_notices_with_read_flags() {
         let token = if n % 2 == 0 { &w.city } else { &w.county_a };
         published.push(publish(t, token, all(&format!("第{n}号通知"))).await);
     }
+    // The newest comes from the station's own feed: a notice to chosen stations.
+    let to_a = chosen("第7号通知", &[w.station_a_id.as_str()]);
+    published.push(publish(t, &w.county_a, to_a).await);
     t.get(&format!("/api/notices/{}", published[4]), &w.station_a).await.expect(200);
+    t.get(&format!("/api/notices/{}", published[6]), &w.station_a).await.expect(200);
 
     let dashboard = t.get("/api/dashboard", &w.station_a).await.expect(200);
     let notices = dashboard["notices"].as_array().expect("notices");
@@ -536,13 +540,23 @@ async fn the_dashboard_shows_the_latest_five_notices_with_read_flags() {
     let newest: Vec<&str> = published.iter().rev().take(5).map(String::as_str).collect();
     assert_eq!(shown, newest);
     let read: Vec<bool> = notices.iter().map(|n| n["read"].as_bool().unwrap()).collect();
-    assert_eq!(read, [false, true, false, false, false]);
-    assert_eq!(notices[0]["title"], "第6号通知");
-    assert_eq!(notices[0]["publisher_name"], "city管理员");
-    assert!(notices[0]["published_at"].is_string());
+    assert_eq!(read, [true, false, true, false, false]);
+    assert_eq!(notices[0]["title"], "第7号通知");
+    assert_eq!(notices[1]["title"], "第6号通知");
+    assert_eq!(notices[1]["publisher_name"], "city管理员");
+    assert!(notices[1]["published_at"].is_string());
+    // The list agrees with the dashboard on order and read flags.
+    let list = t.get("/api/notices?limit=5", &w.station_a).await.expect(200);
+    assert_eq!(ids(&list), newest);
+    let listed_read: Vec<bool> =
+        list["items"].as_array().unwrap().iter().map(|n| n["read"].as_bool().unwrap()).collect();
+    assert_eq!(listed_read, read);
     // Another county's station has only the city's, unread.
     let other = t.get("/api/dashboard", &w.station_b).await.expect(200);
     let other: Vec<&str> =
         other["notices"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap()).collect();
     assert_eq!(other, [published[5].as_str(), published[3].as_str(), published[1].as_str()]);
+    // The agency working in station A sees A's panel, read flags included.
+    let agency = t.get("/api/dashboard", &w.agency).await.expect(200);
+    assert_eq!(agency["notices"], dashboard["notices"]);
 }

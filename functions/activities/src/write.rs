@@ -10,13 +10,12 @@
 
 use std::collections::BTreeSet;
 use std::future::Future;
-use std::time::Duration;
 
 use swz_shared::activities::ActivityRecord;
 use swz_shared::auth::Actor;
 use swz_shared::people::ClientActivityLink;
 use swz_shared::stats::{counter_changes, served_changes};
-use swz_shared::store::{TxError, keys};
+use swz_shared::store::{TxError, backoff, keys};
 use swz_shared::{ApiError, ApiResult, App};
 
 /// DynamoDB's limit on the items of one transaction.
@@ -59,19 +58,11 @@ where
             Err(Attempt::Fail(error)) => return Err(error),
             Err(Attempt::Retry) => {
                 tracing::info!(attempt = n + 1, "activity write met a concurrent change; retrying");
-                // Exponential, capped at a second, with jitter of up to half the step:
-                // twenty writers on one station's counters all get through in time.
-                let step = (20u64 << n).min(1000);
-                let jitter = u64::from(rand_byte()) * step / 2 / 255;
-                tokio::time::sleep(Duration::from_millis(step / 2 + jitter)).await;
+                backoff(n).await;
             }
         }
     }
     Err(ApiError::conflict("记录正被同时修改，请稍后重试"))
-}
-
-fn rand_byte() -> u8 {
-    keys::new_id().as_bytes().last().copied().unwrap_or(0)
 }
 
 /// Writes the change from `old` to `new` (either may be absent: create, delete) with

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use swz_shared::accounts::AccountRecord;
 use swz_shared::auth::{check_password_rules, dummy_hash, hash_password, verify_password};
 use swz_shared::http::Body;
-use swz_shared::orgs::StationRef;
+use swz_shared::orgs::{StationRecord, StationRef};
 use swz_shared::store::tx_error;
 use swz_shared::{ApiError, ApiResult, App, Caller, Role};
 use utoipa::ToSchema;
@@ -173,14 +173,10 @@ async fn save_account(
 }
 
 /// The stations an account may work in: its own, or those its agency undertakes.
-async fn stations_of(app: &App, account: &AccountRecord) -> ApiResult<Vec<StationRef>> {
+async fn stations_of(app: &App, account: &AccountRecord) -> ApiResult<Vec<StationRecord>> {
     Ok(match (account.role, &account.station_id, &account.agency_id) {
-        (Role::Station, Some(id), _) => {
-            app.store.station(id).await?.iter().map(StationRef::from).collect()
-        }
-        (Role::Agency, _, Some(agency)) => {
-            app.store.stations_of_agency(agency).await?.iter().map(StationRef::from).collect()
-        }
+        (Role::Station, Some(id), _) => app.store.station(id).await?.into_iter().collect(),
+        (Role::Agency, _, Some(agency)) => app.store.stations_of_agency(agency).await?,
         _ => Vec::new(),
     })
 }
@@ -189,13 +185,13 @@ fn session(
     app: &App,
     account: &AccountRecord,
     current: Option<&str>,
-    stations: Vec<StationRef>,
+    stations: Vec<StationRecord>,
     with_token: bool,
 ) -> ApiResult<Json<Session>> {
-    let station = current.and_then(|id| stations.iter().find(|s| s.id == id).cloned());
+    let current = current.and_then(|id| stations.iter().find(|s| s.id == id));
     let (token, expires) = if with_token {
-        let issued =
-            app.tokens.issue(&account.id, account.role, station.as_ref().map(|s| s.id.as_str()))?;
+        let station = current.map(|s| (s.id.as_str(), &s.region_code));
+        let issued = app.tokens.issue(&account.id, account.role, station)?;
         (Some(issued.token), issued.claims.exp)
     } else {
         (None, 0)
@@ -209,8 +205,8 @@ fn session(
             role: account.role,
             display_name: account.display_name.clone(),
         },
-        station,
-        stations,
+        station: current.map(StationRef::from),
+        stations: stations.iter().map(StationRef::from).collect(),
     }))
 }
 

@@ -1,12 +1,13 @@
 //! 工作台: a station's dashboard — the latest notices, the ongoing activities, the current
 //! workers and the statistics for all time and for this month.
 //!
-//! Its storage cost does not grow with the number of activities: besides the token
-//! check (one GetItem), one BatchGetItem reads the two statistics items and one Query
-//! reads the station's ongoing-activity copies and its workers together
-//! (`Store::board`). The notices come from `swz_shared::notices` (the station, its notice
-//! feeds and the receipts: a fixed number of requests of their own). The three reads run
-//! concurrently.
+//! Its storage cost does not grow with the number of activities or notices: besides the
+//! token check (one GetItem), one BatchGetItem reads the two statistics items together
+//! with the heads of the station's five notice feeds and its read set
+//! (`swz_shared::notices::dashboard_notice_keys`), and one Query reads the station's
+//! ongoing-activity copies and its workers together (`Store::board`). The two run
+//! concurrently. The station's township, which names its notice feeds, comes from the
+//! token; a token issued without it costs one GetItem of the station more.
 
 use axum::extract::State;
 use axum::{Json, Router};
@@ -14,8 +15,8 @@ use serde::Serialize;
 use swz_shared::activities::dashboard_periods;
 use swz_shared::categories::category;
 use swz_shared::domain::{Position, QualificationLevel};
-use swz_shared::notices::DASHBOARD_NOTICES;
-use swz_shared::stats::Stats;
+use swz_shared::notices::{DASHBOARD_NOTICES, dashboard_notice_keys, dashboard_notices};
+use swz_shared::stats::{Stats, stats_keys, stats_of_items};
 use swz_shared::{ApiResult, App, Caller};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -85,14 +86,19 @@ pub struct Dashboard {
 pub async fn dashboard(State(app): State<App>, caller: Caller) -> ApiResult<Json<Dashboard>> {
     let scope = caller.station()?;
     let station_id = scope.station_id();
+    let township = match scope.township() {
+        Some(township) => Some(township.clone()),
+        None => app.store.station(station_id).await?.map(|s| s.region_code),
+    };
     let periods = dashboard_periods();
-    // Three independent reads, at once: the latency is the slowest of them.
-    let (stats, board, notices) = tokio::try_join!(
-        app.store.station_stats(station_id, &periods),
-        app.store.board(station_id),
-        app.store.latest_notices_for_station_id(station_id, DASHBOARD_NOTICES),
-    )?;
-    let mut stats = stats.into_iter();
+    let mut keys = stats_keys(station_id, &periods);
+    if let Some(township) = &township {
+        keys.extend(dashboard_notice_keys(station_id, township));
+    }
+    // Two independent reads, at once: the latency is the slower of them.
+    let (items, board) = tokio::try_join!(app.store.get_items(&keys), app.store.board(station_id))?;
+    let notices = dashboard_notices(&items, DASHBOARD_NOTICES)?;
+    let mut stats = stats_of_items(&items, &periods).into_iter();
     let all_time = stats.next().unwrap_or_default();
     let this_month = stats.next().unwrap_or_default();
 

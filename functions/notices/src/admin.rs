@@ -15,7 +15,7 @@ use swz_shared::notices::{
     NoticeTarget,
 };
 use swz_shared::orgs::StationRecord;
-use swz_shared::store::{CursorScope, Index, Query, keys, tx_error};
+use swz_shared::store::{CursorScope, Index, Query, TxError, backoff, keys, tx_error};
 use swz_shared::{ApiError, ApiResult, App, Caller, Validator};
 
 use crate::plausible_id;
@@ -86,20 +86,40 @@ pub async fn publish(
         publisher_name: caller.account.display_name.clone(),
         attachments: uploads.iter().map(|u| u.attachment.clone()).collect::<Vec<AttachmentMeta>>(),
     });
-    let mut writes = vec![app.store.put_new(&notice)?];
-    for copy in notice.copies() {
-        writes.push(app.store.put_new(&copy)?);
+    // Each feed's head is rewritten from what was read; a publish to the same feed in
+    // between fails its condition, and then this one reads the heads again.
+    let feeds = notice.feeds();
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let heads = app.store.notice_heads(&feeds).await?;
+        let mut writes = vec![app.store.put_new(&notice)?];
+        for copy in notice.copies() {
+            writes.push(app.store.put_new(&copy)?);
+        }
+        let first_head = writes.len();
+        for head in heads {
+            writes.push(app.store.notice_head_write(head, &notice)?);
+        }
+        let heads = first_head..writes.len();
+        // Consuming the uploads in the same transaction means one upload serves one notice.
+        let first_upload = writes.len();
+        for upload in &uploads {
+            writes.push(app.store.delete_versioned(&upload.pk, &upload.sk, upload.version)?);
+        }
+        writes.push(app.store.audit(&caller.actor(), "publish", "notice", &notice.id, None)?);
+        let consumed: Vec<(usize, &str)> = (first_upload..first_upload + uploads.len())
+            .map(|i| (i, "附件已被使用或已失效，请重新上传"))
+            .collect();
+        match app.store.transact(writes).await {
+            Ok(()) => break,
+            Err(TxError::ConditionFailed(i))
+                if heads.contains(&i) && attempt < PUBLISH_ATTEMPTS => {}
+            Err(TxError::Conflict) if attempt < PUBLISH_ATTEMPTS => {}
+            Err(other) => return Err(tx_error(other, &consumed)),
+        }
+        backoff(attempt - 1).await;
     }
-    // Consuming the uploads in the same transaction means one upload serves one notice.
-    let first_upload = writes.len();
-    for upload in &uploads {
-        writes.push(app.store.delete_versioned(&upload.pk, &upload.sk, upload.version)?);
-    }
-    writes.push(app.store.audit(&caller.actor(), "publish", "notice", &notice.id, None)?);
-    let consumed: Vec<(usize, &str)> = (first_upload..first_upload + uploads.len())
-        .map(|i| (i, "附件已被使用或已失效，请重新上传"))
-        .collect();
-    app.store.transact(writes).await.map_err(|e| tx_error(e, &consumed))?;
     tracing::info!(
         notice_id = %notice.id,
         to_all = matches!(notice.target, NoticeTarget::All),
@@ -108,6 +128,9 @@ pub async fn publish(
     );
     Ok((StatusCode::CREATED, Json(AdminNoticeView::of(notice, None))))
 }
+
+/// How often a publish is tried while other publishes to the same feeds get in between.
+const PUBLISH_ATTEMPTS: u32 = 8;
 
 /// Trimmed text of 1 to `max` characters.
 fn required_text(input: &str, label: &str, max: usize) -> Result<String, String> {

@@ -157,6 +157,7 @@ pub async fn get(
             let receipt = NoticeReadRecord::now(&notice.id, &station.id);
             let writes = vec![
                 app.store.put_new(&receipt)?,
+                app.store.notice_read_mark(&station.id, &notice.id)?,
                 app.store.audit(
                     &caller.actor(),
                     "read",

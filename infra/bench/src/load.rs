@@ -127,7 +127,7 @@ fn activity(k: usize, n: usize, workers: &[String], clients: &[String]) -> Value
     let linked: Vec<String> = match category {
         "case_management" => vec![client(0)],
         "group_work" | "home_visit" | "resource_linkage" => vec![client(0), client(1)],
-        _ if k % 2 == 0 => vec![client(3)],
+        _ if k.is_multiple_of(2) => vec![client(3)],
         _ => vec![],
     };
     let unregistered = match category {

@@ -208,6 +208,19 @@ pub fn notice_admin_list(region: &str) -> String {
     format!("ADMINNOTICES#{region}")
 }
 
+/// `NOTICEHEAD#<feed partition>` / `HEAD`: the latest few notices of one feed, rewritten
+/// by every publish to that feed, so that the dashboard reads feeds by key (BatchGet)
+/// instead of querying each.
+pub fn notice_head(feed: &str) -> (String, String) {
+    (format!("NOTICEHEAD#{feed}"), "HEAD".into())
+}
+
+/// `STATION#<sid>` / `NOTICEREADS`: the ids of the notices the station has opened (a
+/// string set), added to in the transaction that writes each read receipt.
+pub fn notice_reads(station_id: &str) -> (String, String) {
+    (format!("STATION#{station_id}"), "NOTICEREADS".into())
+}
+
 /// `NOTICEUPLOAD#<id>` / `UPLOAD`: an attachment an admin announced for a notice not
 /// yet published (TTL); publishing consumes it.
 pub fn notice_upload(id: &str) -> (String, String) {

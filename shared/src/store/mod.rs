@@ -181,6 +181,12 @@ impl Store {
         &self,
         keys: &[(String, String)],
     ) -> anyhow::Result<Vec<T>> {
+        self.get_items(keys).await?.into_iter().map(from_item).collect()
+    }
+
+    /// [`Store::get_many`] for items of different kinds, left raw for the caller to sort
+    /// out (the dashboard reads counters and notice heads together).
+    pub async fn get_items(&self, keys: &[(String, String)]) -> anyhow::Result<Vec<Item>> {
         let mut out = Vec::with_capacity(keys.len());
         let mut unique: Vec<&(String, String)> = Vec::new();
         for k in keys {
@@ -205,11 +211,9 @@ impl Store {
                     .send()
                     .await
                     .context("batch reading items")?;
-                for item in
-                    response.responses.unwrap_or_default().remove(&self.table).unwrap_or_default()
-                {
-                    out.push(from_item(item)?);
-                }
+                out.extend(
+                    response.responses.unwrap_or_default().remove(&self.table).unwrap_or_default(),
+                );
                 pending = response
                     .unprocessed_keys
                     .and_then(|mut m| m.remove(&self.table))
@@ -437,6 +441,16 @@ impl Store {
             .update(update.build().context("building an update")?)
             .build())
     }
+}
+
+/// Waits before retry number `attempt` (from 0) of a write that met a concurrent change:
+/// exponential, capped at a second, with jitter of up to half the step, so that writers
+/// that collided do not collide again (twenty writers on one station's counters all get
+/// through in time).
+pub async fn backoff(attempt: u32) {
+    let step = (20u64 << attempt.min(10)).min(1000);
+    let jitter = u64::from(rand::random::<u8>()) * step / 2 / 255;
+    tokio::time::sleep(std::time::Duration::from_millis(step / 2 + jitter)).await;
 }
 
 /// Maps a failed transaction to the API's answer. `conflicts` gives, by position in the
