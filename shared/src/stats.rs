@@ -476,7 +476,6 @@ pub fn stats_of_items(items: &[Item], periods: &[StatsPeriod]) -> Vec<Stats> {
         .collect()
 }
 
-
 fn stats_kind(period: StatsPeriod) -> &'static str {
     match period {
         StatsPeriod::AllTime => "station_totals",

@@ -255,7 +255,8 @@ async fn the_dashboard_costs_the_same_requests_however_many_activities() {
     // (ongoing activities and workers), with notices on the panel too.
     assert_eq!(dashboard_1, 3);
     for n in 0..7 {
-        let body = json!({"title": format!("通知{n}"), "body": "请知悉。", "target": {"all": true}});
+        let body =
+            json!({"title": format!("通知{n}"), "body": "请知悉。", "target": {"all": true}});
         t.post("/api/admin/notices", &w.county_a, body).await.expect(201);
     }
     let first = t.get("/api/dashboard", a).await.expect(200);
