@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 
-.PHONY: run test check-template package fmt lint bench
+.PHONY: run test check-template package fmt lint bench load
 
 ## run: the whole system on 127.0.0.1:$(PORT) (default 8080) against moto, with demo data
 run:
@@ -33,3 +33,8 @@ lint:
 ## at 100 and 10,000 activities, against moto; not part of `make test`
 bench:
 	@bash infra/scripts/bench.sh
+
+## load: 50 clients for 60 s over 10 stations against the local server (release build):
+## throughput, p50/p99 latency, errors, counters vs recount; not part of `make test`
+load:
+	@bash infra/scripts/load.sh
