@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::types::TransactWriteItem;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::auth::{Role, hash_password};
+use crate::auth::{Role, hash_password_off_runtime};
 use crate::domain::RegionCode;
 use crate::store::{Store, keys};
 
@@ -88,7 +88,7 @@ pub fn parse_username(input: &str) -> Result<String, &'static str> {
 
 impl AccountRecord {
     /// A new account with a freshly hashed password.
-    pub fn new(
+    pub async fn new(
         role: Role,
         username: &str,
         password: &str,
@@ -113,7 +113,7 @@ impl AccountRecord {
             username: username.to_string(),
             role,
             display_name: display_name.to_string(),
-            password_hash: hash_password(password)?,
+            password_hash: hash_password_off_runtime(password).await?,
             region_code: links.region_code,
             station_id: links.station_id,
             agency_id: links.agency_id,

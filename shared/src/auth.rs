@@ -119,6 +119,19 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// [`hash_password`] on tokio's blocking pool: argon2 spends tens of milliseconds of CPU
+/// by design, which must not hold up the async workers serving other requests.
+pub async fn hash_password_off_runtime(password: &str) -> anyhow::Result<String> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || hash_password(&password)).await?
+}
+
+/// [`verify_password`] on tokio's blocking pool (see [`hash_password_off_runtime`]).
+pub async fn verify_password_off_runtime(password: &str, stored: &str) -> bool {
+    let (password, stored) = (password.to_string(), stored.to_string());
+    tokio::task::spawn_blocking(move || verify_password(&password, &stored)).await.unwrap_or(false)
+}
+
 /// A hash to verify against when the username does not exist, so that a wrong username
 /// takes as long as a wrong password.
 pub fn dummy_hash() -> &'static str {

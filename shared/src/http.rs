@@ -191,9 +191,25 @@ async fn not_found() -> ApiError {
     ApiError::NotFound
 }
 
+/// The longest path segment worth looking up: ids are 28 characters, months 7. A longer
+/// one names no record (and would be refused by DynamoDB as a key), so it is answered
+/// 404 before any handler builds a key from it.
+const MAX_SEGMENT_BYTES: usize = 128;
+
+async fn no_overlong_segments(
+    request: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if request.uri().path().split('/').any(|segment| segment.len() > MAX_SEGMENT_BYTES) {
+        return axum::response::IntoResponse::into_response(ApiError::NotFound);
+    }
+    next.run(request).await
+}
+
 /// Wraps the routers of one or more functions into the service that runs: request ids,
 /// one log event per request (method, route, status, latency; never bodies, query
-/// strings or headers), JSON 404 for unknown routes, and the body limit.
+/// strings or headers), JSON 404 for unknown routes and overlong path segments, and the
+/// body limit.
 pub fn service(router: Router<App>, app: App) -> Router {
     let trace = TraceLayer::new_for_http()
         .make_span_with(|request: &Request| {
@@ -231,6 +247,7 @@ pub fn service(router: Router<App>, app: App) -> Router {
     router
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
+        .layer(axum::middleware::from_fn(no_overlong_segments))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(trace)
         .layer(PropagateRequestIdLayer::x_request_id())

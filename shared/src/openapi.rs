@@ -3,8 +3,9 @@
 //! (bearer auth, the error answers) is added here once.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{
     ContentBuilder, ObjectBuilder, OpenApi, Ref, RefOr, ResponseBuilder, Schema, Type,
@@ -48,17 +49,48 @@ impl Modify for Conventions {
         components.schemas.insert("ErrorResponse".into(), ErrorResponse::schema());
         components.schemas.insert("ErrorDetailSchema".into(), ErrorDetailSchema::schema());
 
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for item in openapi.paths.paths.values_mut() {
+            for operation in operations(item) {
+                if let Some(id) = &operation.operation_id {
+                    *seen.entry(id.clone()).or_default() += 1;
+                }
+            }
+        }
         for (path, item) in openapi.paths.paths.iter_mut() {
             let public = PUBLIC.contains(&path.as_str());
-            for operation in
-                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch]
-                    .into_iter()
-                    .flatten()
-            {
+            for operation in operations(item) {
                 add_errors(operation, public);
+                // A handler's name (`list`, `get`) is unique in its module, not in the
+                // document: such ids get the path's words in front.
+                if let Some(id) = &operation.operation_id
+                    && seen.get(id).is_some_and(|n| *n > 1)
+                {
+                    operation.operation_id = Some(qualified_id(path, id));
+                }
             }
         }
     }
+}
+
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch]
+        .into_iter()
+        .flatten()
+}
+
+/// `admin_stations_get` for `get` at `/api/admin/stations/{id}`; `auth_me` for `me` at
+/// `/api/auth/me`.
+fn qualified_id(path: &str, id: &str) -> String {
+    let mut words: Vec<String> = path
+        .split('/')
+        .filter(|w| !w.is_empty() && *w != "api" && !w.starts_with('{'))
+        .map(|w| w.replace('-', "_"))
+        .collect();
+    if words.last().is_none_or(|last| last != id) {
+        words.push(id.to_string());
+    }
+    words.join("_")
 }
 
 fn add_errors(operation: &mut Operation, public: bool) {
@@ -153,5 +185,18 @@ impl PartialSchema for crate::domain::PersonName {
 impl ToSchema for crate::domain::PersonName {
     fn name() -> Cow<'static, str> {
         Cow::Borrowed("PersonName")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handler_names_get_the_paths_words_in_front() {
+        assert_eq!(qualified_id("/api/admin/stations/{id}", "get"), "admin_stations_get");
+        assert_eq!(qualified_id("/api/admin/agencies", "list"), "admin_agencies_list");
+        assert_eq!(qualified_id("/api/auth/me", "me"), "auth_me");
+        assert_eq!(qualified_id("/api/registry/me", "update"), "registry_me_update");
     }
 }

@@ -151,4 +151,11 @@ async fn unknown_routes_answer_json_404() {
     let answer = t.get("/api/nothing-here", &token).await;
     assert_eq!(answer.status, 404);
     assert_eq!(answer.code(), "not_found");
+    // An id far longer than any key DynamoDB takes is a 404 too, not a 500.
+    let long = "a".repeat(3000);
+    for path in [format!("/api/admin/stations/{long}"), format!("/api/notices/{long}")] {
+        let answer = t.get(&path, &token).await;
+        assert_eq!(answer.status, 404, "{path}");
+        assert_eq!(answer.code(), "not_found");
+    }
 }

@@ -60,7 +60,7 @@ pub async fn create(
 
     let links = AccountLinks { region_code: Some(region.clone()), ..Default::default() };
     let account =
-        AccountRecord::new(Role::Admin, &username, &request.password, &display_name, links)?;
+        AccountRecord::new(Role::Admin, &username, &request.password, &display_name, links).await?;
     let mut writes = app.store.create_account(&account)?;
     writes.push(app.store.audit(&caller.actor(), "create", "account", &account.id, None)?);
     app.store.transact(writes).await.map_err(|e| tx_error(e, &[(0, USERNAME_TAKEN)]))?;

@@ -125,7 +125,8 @@ pub async fn create(
 
     let id = keys::new_id();
     let links = AccountLinks { agency_id: Some(id.clone()), ..Default::default() };
-    let account = AccountRecord::new(Role::Agency, &username, &request.password, &name, links)?;
+    let account =
+        AccountRecord::new(Role::Agency, &username, &request.password, &name, links).await?;
     let now = jiff::Timestamp::now().to_string();
     let (pk, sk) = keys::agency(&id);
     let agency = AgencyRecord {

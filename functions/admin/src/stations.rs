@@ -177,7 +177,8 @@ pub async fn create(
     let id = keys::new_id();
     let links = AccountLinks { station_id: Some(id.clone()), ..Default::default() };
     let account =
-        AccountRecord::new(Role::Station, &username, &request.password, &fields.name, links)?;
+        AccountRecord::new(Role::Station, &username, &request.password, &fields.name, links)
+            .await?;
     let now = jiff::Timestamp::now().to_string();
     let (pk, sk) = keys::station(&id);
     let mut station = StationRecord {

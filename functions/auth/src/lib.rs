@@ -6,7 +6,9 @@ use axum::http::StatusCode;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use swz_shared::accounts::AccountRecord;
-use swz_shared::auth::{check_password_rules, dummy_hash, hash_password, verify_password};
+use swz_shared::auth::{
+    check_password_rules, dummy_hash, hash_password_off_runtime, verify_password_off_runtime,
+};
 use swz_shared::http::Body;
 use swz_shared::orgs::{StationRecord, StationRef};
 use swz_shared::store::tx_error;
@@ -83,7 +85,7 @@ async fn login(
 
     let account = app.store.account_by_username(&username).await?;
     let hash = account.as_ref().map(|a| a.password_hash.as_str()).unwrap_or(dummy_hash());
-    let password_ok = verify_password(&request.password, hash);
+    let password_ok = verify_password_off_runtime(&request.password, hash).await;
     let account = match account {
         Some(account) if password_ok && !account.disabled => account,
         _ => {
@@ -130,13 +132,13 @@ async fn change_password(
     caller: Caller,
     Body(request): Body<PasswordRequest>,
 ) -> ApiResult<StatusCode> {
-    if !verify_password(&request.old_password, &caller.account.password_hash) {
+    if !verify_password_off_runtime(&request.old_password, &caller.account.password_hash).await {
         return Err(ApiError::field("old_password", "原密码不正确"));
     }
     check_password_rules(&request.new_password).map_err(|m| ApiError::field("new_password", m))?;
 
     let mut account = caller.account.clone();
-    account.password_hash = hash_password(&request.new_password)?;
+    account.password_hash = hash_password_off_runtime(&request.new_password).await?;
     // Every token issued until now stops working, this one included.
     account.token_epoch_ms = jiff::Timestamp::now().as_millisecond() + 1;
     account.revoked.clear();

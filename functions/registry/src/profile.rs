@@ -174,7 +174,8 @@ pub async fn register(
     let id = keys::new_id();
     let links = AccountLinks { registry_id: Some(id.clone()), ..Default::default() };
     let account =
-        AccountRecord::new(Role::SocialWorker, &username, &password, profile.name.as_str(), links)?;
+        AccountRecord::new(Role::SocialWorker, &username, &password, profile.name.as_str(), links)
+            .await?;
     let now = jiff::Timestamp::now().to_string();
     let sealed = SealedIdNumber::new(&app.pii, &profile.identity.id_number);
     let (pk, sk) = keys::registry_profile(&id);

@@ -32,7 +32,7 @@ pub async fn create_admin_if_absent(
         return Ok(Outcome::AlreadyExists);
     }
     let links = AccountLinks { region_code: Some(region), ..Default::default() };
-    let account = AccountRecord::new(Role::Admin, &username, password, display_name, links)?;
+    let account = AccountRecord::new(Role::Admin, &username, password, display_name, links).await?;
     let mut writes = app.store.create_account(&account)?;
     writes.push(app.store.audit(
         &Actor::system("bootstrap"),
