@@ -4,14 +4,14 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use swz_shared::activities::{ActivityRecord, UnderwayRecord};
 use swz_shared::categories::{ActivityStatus, CATEGORIES, category, parse_category};
 use swz_shared::domain::{Month, PopulationType};
-use swz_shared::http::{Body, List, PageParams, Params};
+use swz_shared::http::{Body, List, PageParams, Params, PathParams};
 use swz_shared::stats::{StatsPeriod, attr};
 use swz_shared::store::{CursorScope, Index, Page, Query, keys};
 use swz_shared::{ApiError, ApiResult, App, Caller, StationScope, Validator};
@@ -224,7 +224,7 @@ pub async fn create(
 pub async fn get(
     State(app): State<App>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> ApiResult<Json<ActivityView>> {
     let scope = caller.station()?;
     let record = app.store.activity(scope.station_id(), &id).await?.ok_or(ApiError::NotFound)?;
@@ -245,7 +245,7 @@ pub async fn get(
 pub async fn update(
     State(app): State<App>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     Body(input): Body<ActivityInput>,
 ) -> ApiResult<Json<ActivityView>> {
     let scope = &caller.station()?;
@@ -274,7 +274,7 @@ pub async fn update(
 pub async fn delete(
     State(app): State<App>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> ApiResult<StatusCode> {
     let scope = &caller.station()?;
     let (app_ref, actor, id_ref) = (&app, &caller.actor(), &id);

@@ -5,13 +5,13 @@
 //! run stations in every county of the city).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use swz_shared::accounts::{AccountLinks, AccountRecord, USERNAME_TAKEN, parse_username};
 use swz_shared::auth::check_password_rules;
 use swz_shared::domain::{CreditCode, PersonName, Phone, RegionCode, clean_text, mask_phone};
-use swz_shared::http::{Body, List};
+use swz_shared::http::{Body, List, PathParams};
 use swz_shared::orgs::AgencyRecord;
 use swz_shared::store::{Index, Query, keys, tx_error};
 use swz_shared::{ApiError, ApiResult, App, Caller, Role, Validator};
@@ -167,7 +167,7 @@ pub async fn create(
 pub async fn get(
     State(app): State<App>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> ApiResult<Json<AgencyView>> {
     let region = caller.admin_region()?;
     let agency = visible_agency(&app, &id, &region).await?;
@@ -179,7 +179,7 @@ pub async fn get(
 pub async fn update(
     State(app): State<App>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     Body(request): Body<AgencyUpdate>,
 ) -> ApiResult<Json<AgencyView>> {
     let region = caller.admin_region()?;

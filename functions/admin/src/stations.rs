@@ -2,13 +2,13 @@
 //! with its own login and optionally run by an agency.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use swz_shared::accounts::{AccountLinks, AccountRecord, USERNAME_TAKEN, parse_username};
 use swz_shared::auth::check_password_rules;
 use swz_shared::domain::{OperationMode, PersonName, Phone, RegionCode, clean_text, mask_phone};
-use swz_shared::http::{Body, List, PageParams, Params};
+use swz_shared::http::{Body, List, PageParams, Params, PathParams};
 use swz_shared::orgs::StationRecord;
 use swz_shared::store::{CursorScope, Index, Query, keys, n, tx_error};
 use swz_shared::{ApiError, ApiResult, App, Caller, Role, Validator};
@@ -225,7 +225,7 @@ pub async fn create(
 pub async fn get(
     State(app): State<App>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> ApiResult<Json<StationView>> {
     let region = caller.admin_region()?;
     let station = app.store.station_in(&id, &region).await?.ok_or(ApiError::NotFound)?;
@@ -237,7 +237,7 @@ pub async fn get(
 pub async fn update(
     State(app): State<App>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     Body(request): Body<StationUpdate>,
 ) -> ApiResult<Json<StationView>> {
     let region = caller.admin_region()?;

@@ -4,12 +4,12 @@
 use std::collections::{BTreeSet, HashMap};
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use swz_shared::attachments::AttachmentMeta;
 use swz_shared::domain::{RegionCode, clean_text};
-use swz_shared::http::{Body, List, PageParams, Params};
+use swz_shared::http::{Body, List, PageParams, Params, PathParams};
 use swz_shared::notices::{
     MAX_ATTACHMENTS, MAX_BODY_CHARS, MAX_CHOSEN_STATIONS, MAX_TITLE_CHARS, NewNotice, NoticeRecord,
     NoticeTarget,
@@ -282,7 +282,7 @@ async fn visible_notice(app: &App, id: &str, region: &RegionCode) -> ApiResult<N
 pub async fn get(
     State(app): State<App>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> ApiResult<Json<AdminNoticeView>> {
     let region = caller.admin_region()?;
     let notice = visible_notice(&app, &id, &region).await?;
@@ -314,7 +314,7 @@ pub async fn get(
 pub async fn download(
     State(app): State<App>,
     caller: Caller,
-    Path((id, attachment_id)): Path<(String, String)>,
+    PathParams((id, attachment_id)): PathParams<(String, String)>,
 ) -> ApiResult<Json<Download>> {
     let region = caller.admin_region()?;
     let notice = visible_notice(&app, &id, &region).await?;

@@ -2,10 +2,10 @@
 //! opening one marks it read; attachments come down through short-lived links.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::Deserialize;
 use swz_shared::domain::parse_date;
-use swz_shared::http::{List, PageParams, Params};
+use swz_shared::http::{List, PageParams, Params, PathParams};
 use swz_shared::notices::{NoticeFilter, NoticeReadRecord, NoticeRecord};
 use swz_shared::orgs::StationRecord;
 use swz_shared::store::{CursorScope, TxError, tx_error};
@@ -146,7 +146,7 @@ pub async fn list(
 pub async fn get(
     State(app): State<App>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> ApiResult<Json<StationNoticeView>> {
     let station = current_station(&app, &caller).await?;
     let notice = addressed_notice(&app, &id, &station).await?;
@@ -190,7 +190,7 @@ pub async fn get(
 pub async fn download(
     State(app): State<App>,
     caller: Caller,
-    Path((id, attachment_id)): Path<(String, String)>,
+    PathParams((id, attachment_id)): PathParams<(String, String)>,
 ) -> ApiResult<Json<Download>> {
     let station = current_station(&app, &caller).await?;
     let notice = addressed_notice(&app, &id, &station).await?;
