@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 
-.PHONY: run test check-template package fmt lint bench load
+.PHONY: run test check-template package openapi fmt lint bench load
 
 ## run: the whole system on 127.0.0.1:$(PORT) (default 8080) against moto, with demo data
 run:
@@ -20,6 +20,11 @@ check-template:
 ## package: `sam build` → one arm64 bootstrap per function in .aws-sam/build/
 package:
 	@bash infra/scripts/package.sh
+
+## openapi: regenerate the committed openapi.json from the code (an e2e test fails when
+## they differ)
+openapi:
+	cargo run -q -p swz-local --bin swz-ops -- openapi > openapi.json
 
 ## fmt: rustfmt over the workspace
 fmt:

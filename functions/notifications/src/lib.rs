@@ -13,14 +13,33 @@ use swz_shared::{ApiError, ApiResult, App, Caller};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-/// The routes this function serves, with their OpenAPI description.
+/// The routes this function serves, with their OpenAPI description. It also carries the
+/// routes that belong to no module: the health check.
 pub fn api() -> OpenApiRouter<App> {
-    OpenApiRouter::new().routes(routes!(list)).routes(routes!(mark_read))
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(mark_read))
+        .merge(swz_shared::http::system_api())
 }
 
 /// The routes this function serves.
 pub fn router() -> Router<App> {
     api().into()
+}
+
+/// The committed OpenAPI document (`openapi.json` at the workspace root). A deployed
+/// function cannot generate it, since that takes every function's handlers; the e2e suite
+/// checks that the committed file equals the generated one, so this is the same document.
+pub const OPENAPI_JSON: &str = include_str!("../../../openapi.json");
+
+/// `GET /api/openapi.json` as deployed: the committed document.
+pub fn openapi_router() -> Router<App> {
+    Router::new().route(
+        "/api/openapi.json",
+        axum::routing::get(|| async {
+            ([(axum::http::header::CONTENT_TYPE, "application/json")], OPENAPI_JSON)
+        }),
+    )
 }
 
 /// `GET /api/notifications` query.

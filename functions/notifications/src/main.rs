@@ -1,4 +1,5 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    swz_shared::lambda::run(swz_notifications::router()).await
+    let router = swz_notifications::router().merge(swz_notifications::openapi_router());
+    swz_shared::lambda::run(router).await
 }

@@ -8,6 +8,24 @@ pub mod streams;
 
 use axum::Router;
 use swz_shared::App;
+use utoipa_axum::router::OpenApiRouter;
+
+/// Every HTTP function, by its logical id in `template.yaml`, with its routes: the one
+/// list that the local router, the OpenAPI document and the template check share.
+pub fn functions() -> Vec<(&'static str, OpenApiRouter<App>)> {
+    vec![
+        ("AuthFunction", swz_auth::api()),
+        ("RegistryFunction", swz_registry::api()),
+        ("AdminFunction", swz_admin::api()),
+        ("WorkersFunction", swz_workers::api()),
+        ("ClientsFunction", swz_clients::api()),
+        ("ActivitiesFunction", swz_activities::api()),
+        ("NoticesFunction", swz_notices::api()),
+        ("SummariesFunction", swz_summaries::api()),
+        ("DashboardFunction", swz_dashboard::api()),
+        ("NotificationsFunction", swz_notifications::api()),
+    ]
+}
 
 /// The OpenAPI 3.1 document of every route, generated from the handlers.
 pub fn openapi() -> utoipa::openapi::OpenApi {
@@ -21,44 +39,25 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
                 .build(),
         )
         .build();
-    for api in [
-        swz_shared::http::system_api(),
-        swz_auth::api(),
-        swz_admin::api(),
-        swz_registry::api(),
-        swz_workers::api(),
-        swz_clients::api(),
-        swz_summaries::api(),
-        swz_notifications::api(),
-        swz_activities::api(),
-        swz_dashboard::api(),
-        swz_notices::api(),
-    ] {
+    for (_, api) in functions() {
         doc.merge(api.split_for_parts().1);
     }
     swz_shared::openapi::Conventions.modify(&mut doc);
     doc
 }
 
+/// Locally the document is generated on each request, so it is never stale; deployed, the
+/// notifications function serves the committed copy (`swz_notifications::openapi_router`).
 async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
     axum::Json(openapi())
 }
 
-/// Every function's routes, merged as API Gateway would route them.
+/// Every function's routes, merged as API Gateway routes them.
 pub fn router() -> Router<App> {
-    Router::new()
-        .route("/api/openapi.json", axum::routing::get(openapi_json))
-        .merge(Router::from(swz_shared::http::system_api()))
-        .merge(swz_auth::router())
-        .merge(swz_registry::router())
-        .merge(swz_admin::router())
-        .merge(swz_workers::router())
-        .merge(swz_clients::router())
-        .merge(swz_activities::router())
-        .merge(swz_notices::router())
-        .merge(swz_summaries::router())
-        .merge(swz_dashboard::router())
-        .merge(swz_notifications::router())
+    functions().into_iter().fold(
+        Router::new().route("/api/openapi.json", axum::routing::get(openapi_json)),
+        |router, (_, api)| router.merge(Router::from(api)),
+    )
 }
 
 /// The whole API as one service.
