@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source infra/scripts/env.sh
 source infra/scripts/tools.sh
-ensure_py_tool schemathesis schemathesis
+ensure_py_tool schemathesis "schemathesis>=4.32,<5"
 
 : "${AWS_ENDPOINT_URL:?moto must be running: use make test}"
 export TABLE_NAME="swz-fuzz-$$" BUCKET_NAME="swz-fuzz-$$"
@@ -55,6 +55,7 @@ for user in zj_admin xh_admin sunshine beishan sw_lihua; do
     --phases examples,coverage,fuzzing \
     --max-examples "${FUZZ_EXAMPLES:-12}" \
     --workers 1 \
+    --request-timeout 60 \
     --seed 2026 \
     --no-color >"$log" 2>&1; then
     status=1

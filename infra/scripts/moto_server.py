@@ -21,7 +21,6 @@ import sys
 import threading
 
 import moto.dynamodb.models as dynamodb_models
-from moto.dynamodb.models.table import Table
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import run_simple
 
@@ -44,11 +43,12 @@ class _SnapshotOnce:
     """Stands in for the `copy` module inside moto's DynamoDB backend: during a
     transaction, deep copies of the same table are taken once and shared."""
 
-    def __init__(self):
+    def __init__(self, table_type):
+        self.table_type = table_type
         self.tables = None
 
     def deepcopy(self, obj, memo=None):
-        if self.tables is not None and isinstance(obj, Table):
+        if self.tables is not None and isinstance(obj, self.table_type):
             if id(obj) not in self.tables:
                 self.tables[id(obj)] = copy.deepcopy(obj)
             return self.tables[id(obj)]
@@ -59,7 +59,17 @@ class _SnapshotOnce:
 
 
 def one_snapshot_per_transaction() -> None:
-    shim = _SnapshotOnce()
+    # An optimisation over moto's internals as of moto 5: where a later moto moved them,
+    # run moto as it is (slower transactions, same behaviour).
+    try:
+        from moto.dynamodb.models.table import Table
+    except ImportError:
+        return
+    if not hasattr(dynamodb_models, "copy") or not hasattr(
+        dynamodb_models.DynamoDBBackend, "transact_write_items"
+    ):
+        return
+    shim = _SnapshotOnce(Table)
     dynamodb_models.copy = shim
     original = dynamodb_models.DynamoDBBackend.transact_write_items
 
