@@ -568,8 +568,10 @@ impl Store {
         before: Option<&str>,
         batch: usize,
     ) -> anyhow::Result<Option<NoticeRecord>> {
-        for feed in feeds.iter_mut() {
-            if feed.buffer.is_empty() && !feed.done {
+        // The feeds that ran dry are read again together: a station has five feeds, and
+        // one round of concurrent queries costs no more latency than one query.
+        let refills = feeds.iter_mut().filter(|feed| feed.buffer.is_empty() && !feed.done).map(
+            |feed| async move {
                 let request = PageRequest { limit: batch, after: feed.after.take() };
                 let page = self
                     .query_page::<NoticeRecord>(&feed.query, &request, |n| {
@@ -579,8 +581,10 @@ impl Store {
                 feed.buffer.extend(page.items);
                 feed.done = page.last_key.is_none();
                 feed.after = page.last_key;
-            }
-        }
+                anyhow::Ok(())
+            },
+        );
+        futures::future::try_join_all(refills).await?;
         let newest = feeds.iter_mut().filter(|f| !f.buffer.is_empty()).max_by(|a, b| {
             let key = |f: &Feed| f.buffer.front().map(|n| n.feed_key.clone());
             key(a).cmp(&key(b))
