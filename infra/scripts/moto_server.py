@@ -11,6 +11,9 @@ the whole table each time, all taken before any item is applied, so all equal). 
 table of a few thousand items a 10-item transaction then copies tens of thousands of
 items. `one_snapshot_per_transaction` keeps moto's rollback exactly as it is but takes
 that copy once per table per transaction.
+
+A rollback also replaces the table's stream shard with a copy, which leaves stream
+readers behind for good; `streams_survive_rollback` keeps the live shard.
 """
 
 import argparse
@@ -83,6 +86,38 @@ def one_snapshot_per_transaction() -> None:
     dynamodb_models.DynamoDBBackend.transact_write_items = transact_write_items
 
 
+def streams_survive_rollback() -> None:
+    """A transaction moto rolls back puts a deep copy of the table in its place, and the
+    copy carries a copy of the stream shard. A stream reader holds the live shard: it
+    would read the rolled-back transaction's records (which real DynamoDB never emits)
+    and then nothing ever again, while writes land in the copy's shard. After a rollback
+    the live shard is kept, cut back to what it held before the transaction, and handed
+    to the restored table."""
+    backend = dynamodb_models.DynamoDBBackend
+    if not hasattr(backend, "transact_write_items"):
+        return
+    original = backend.transact_write_items
+
+    def transact_write_items(self, transact_items):
+        before = dict(self.tables)
+        try:
+            return original(self, transact_items)
+        finally:
+            for name, table in before.items():
+                restored = self.tables.get(name)
+                if restored is None or restored is table:
+                    continue
+                live = getattr(table, "stream_shard", None)
+                kept = getattr(restored, "stream_shard", None)
+                if live is None or kept is None:
+                    continue
+                del live.items[len(kept.items):]
+                live.table = restored
+                restored.stream_shard = live
+
+    backend.transact_write_items = transact_write_items
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("-H", "--host", default="127.0.0.1")
@@ -92,6 +127,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
     one_snapshot_per_transaction()
+    streams_survive_rollback()
     app = OneAtATime(DomainDispatcherApplication(create_backend_app))
     run_simple(args.host, args.port, app, threaded=True)
 

@@ -62,7 +62,7 @@ async fn victim(w: &World) -> Victim {
             json!({"file_name": "甲站附件.pdf", "content_type": "application/pdf", "size": bytes.len()}),
         )
         .await
-        .expect(200);
+        .expect(201);
     assert!(t.upload(&ticket, &bytes).await < 300);
     let summary = t.get(&path, a).await.expect(200);
     t.post(&format!("{path}/submit"), a, json!({"version": summary["version"]})).await.expect(200);

@@ -51,6 +51,28 @@ async fn count_notifications(t: &TestApp, token: &str, kind: &str) -> usize {
     body["items"].as_array().map_or(0, |items| items.iter().filter(|n| n["kind"] == kind).count())
 }
 
+/// A transaction refused by a condition must not leave the stream consumer behind: the
+/// submission after it is still notified (moto once swapped the stream out on rollback).
+#[tokio::test]
+async fn a_refused_transaction_does_not_stop_notifications() {
+    let w = world().await;
+    let t = &w.t;
+    let id = id_number("330106", "19520314", 7);
+    let body = crate::clients::client("周桂兰", &id);
+    t.post("/api/clients", &w.station_a, body.clone()).await.expect(201);
+    let duplicate = t.post("/api/clients", &w.station_a, body).await;
+    assert_eq!(duplicate.status, 409, "{}", duplicate.body);
+
+    let month = last_month();
+    let path = summary_path(&month);
+    t.put(&path, &w.station_a, json!({"text": "本月总结。", "version": 0})).await.expect(200);
+    t.post(&format!("{path}/submit"), &w.station_a, json!({"version": 1})).await.expect(200);
+    wait_for_notification(t, &w.county_a, "summary_submitted", &month).await;
+    // The refused client left nothing behind to notify or count.
+    let clients = t.get("/api/clients", &w.station_a).await.expect(200);
+    assert_eq!(clients["items"].as_array().unwrap().len(), 1, "{clients}");
+}
+
 #[tokio::test]
 async fn a_summary_goes_through_draft_submission_return_resubmission_and_approval() {
     let w = world().await;
@@ -405,7 +427,7 @@ async fn an_attachment_goes_up_and_comes_back_identical() {
     let name = "三月活动照片（北山）.png";
 
     let ticket =
-        declare(t, &w.station_a, &month, name, "image/png", bytes.len() as u64).await.expect(200);
+        declare(t, &w.station_a, &month, name, "image/png", bytes.len() as u64).await.expect(201);
     assert!(ticket["id"].is_string());
     // Declared but not uploaded: listed as such, and submission refuses it.
     let pending = t.get(&path, &w.station_a).await.expect(200);
@@ -472,7 +494,7 @@ async fn attachments_are_checked_counted_and_deleted_with_their_object() {
     assert!(exe.field("file_name").is_some());
 
     let ticket =
-        declare(t, &w.station_a, &month, "总结.pdf", "application/pdf", 4).await.expect(200);
+        declare(t, &w.station_a, &month, "总结.pdf", "application/pdf", 4).await.expect(201);
     assert_eq!(upload(&ticket, b"%PDF".to_vec()).await, 200);
     let id = ticket["id"].as_str().unwrap();
     let key = format!("summaries/{}/{month}/{id}.pdf", w.station_a_id);
@@ -481,7 +503,7 @@ async fn attachments_are_checked_counted_and_deleted_with_their_object() {
     // Adding a file leaves the summary's version alone, so a draft being edited saves.
     let draft =
         t.put(&path, &w.station_a, json!({"text": "见附件", "version": 0})).await.expect(200);
-    declare(t, &w.station_a, &month, "照片.jpg", "image/jpeg", 10).await.expect(200);
+    declare(t, &w.station_a, &month, "照片.jpg", "image/jpeg", 10).await.expect(201);
     t.put(&path, &w.station_a, json!({"text": "见附件。", "version": draft["version"]}))
         .await
         .expect(200);
@@ -495,7 +517,7 @@ async fn attachments_are_checked_counted_and_deleted_with_their_object() {
     for i in 0..9 {
         declare(t, &w.station_a, &month, &format!("附件{i}.doc"), "application/msword", 10)
             .await
-            .expect(200);
+            .expect(201);
     }
     let eleventh = declare(t, &w.station_a, &month, "多余.doc", "application/msword", 10).await;
     assert_eq!(eleventh.status, 422);

@@ -48,13 +48,13 @@ const TOO_MANY: &str = "每份月度总结最多上传10个附件";
     operation_id = "summaries_attachment_create",
     params(MonthPath),
     request_body = NewAttachment,
-    responses((status = 200, description = "已登记附件，请将文件 PUT 到 upload_url", body = UploadTicket)))]
+    responses((status = 201, description = "已登记附件，请将文件 PUT 到 upload_url", body = UploadTicket)))]
 pub async fn create(
     State(app): State<App>,
     caller: Caller,
     PathParams(MonthPath(month)): PathParams<MonthPath>,
     Body(request): Body<NewAttachment>,
-) -> ApiResult<Json<UploadTicket>> {
+) -> ApiResult<(StatusCode, Json<UploadTicket>)> {
     let station = caller.station()?;
     let month = parse_month(&month)?;
     let spec = AttachmentSpec::parse(&request)?;
@@ -128,7 +128,10 @@ pub async fn create(
 
     let upload =
         app.files.presign_upload(&record.meta.object_key, spec.content_type, spec.size).await?;
-    Ok(Json(UploadTicket { id, upload_url: upload.url, upload_headers: upload.headers }))
+    Ok((
+        StatusCode::CREATED,
+        Json(UploadTicket { id, upload_url: upload.url, upload_headers: upload.headers }),
+    ))
 }
 
 /// `GET /api/summaries/{month}/attachments/{id}`: a short-lived download URL, once the
