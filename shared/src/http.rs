@@ -46,11 +46,25 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
             return Err(ApiError::bad_request("请求内容应为JSON对象"));
         }
         serde_path_to_error::deserialize(value).map(Body).map_err(|error| {
-            let path = error.path().to_string();
-            let field = if path == "." { "body".to_string() } else { path };
             let inner = error.inner().to_string();
+            let field = field_of(&error.path().to_string(), &inner);
             ApiError::Validation(FieldErrors::from([(field, shape_message(&inner))]))
         })
+    }
+}
+
+/// The field a complaint is about. serde reports a missing field at the object that
+/// lacks it (`.` for the body itself) and names it only in its message.
+fn field_of(path: &str, inner: &str) -> String {
+    let missing = inner
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(name, _)| name);
+    match (path, missing) {
+        (".", Some(name)) => name.to_string(),
+        (".", None) => "body".to_string(),
+        (path, Some(name)) => format!("{path}.{name}"),
+        (path, None) => path.to_string(),
     }
 }
 
@@ -253,4 +267,20 @@ pub fn service(router: Router<App>, app: App) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(app)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_field_is_named_where_it_is_missing() {
+        assert_eq!(field_of(".", "missing field `password`"), "password");
+        assert_eq!(
+            field_of("emergency_contact", "missing field `phone`"),
+            "emergency_contact.phone"
+        );
+        assert_eq!(field_of("version", "invalid type: string \"a\", expected u64"), "version");
+        assert_eq!(field_of(".", "trailing characters"), "body");
+    }
 }

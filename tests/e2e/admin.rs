@@ -155,6 +155,68 @@ async fn agencies_are_seen_within_region_and_their_codes_are_unique() {
     assert_eq!(answer.status, 409);
 }
 
+/// A valid unified social credit code ending `base`'s 17 characters (GB 32100).
+fn credit_code(base: &str) -> String {
+    "0123456789ABCDEFGHJKLMNPQRTUWXY"
+        .chars()
+        .map(|check| format!("{base}{check}"))
+        .find(|code| swz_shared::domain::CreditCode::parse(code).is_ok())
+        .expect("one check character fits")
+}
+
+#[tokio::test]
+async fn agency_lists_page_by_name_and_bind_their_cursor() {
+    let w = world().await;
+    let t = &w.t;
+    for (i, name) in
+        ["西湖区乐龄社工事务所", "东方社会工作服务社", "北斗星社工中心", "春晖社会工作服务中心"]
+            .into_iter()
+            .enumerate()
+    {
+        let body = json!({"name": name, "credit_code": credit_code(&format!("52330106MJ880020{i}")),
+            "contact_person": "陈静", "phone": "13905710001",
+            "username": format!("agency_page_{i}"), "password": PASSWORD});
+        t.post("/api/admin/agencies", &w.county_a, body).await.expect(201);
+    }
+    let names = |body: &serde_json::Value| -> Vec<String> {
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].as_str().unwrap().into())
+            .collect()
+    };
+    let mut seen = Vec::new();
+    let mut path = "/api/admin/agencies?limit=2".to_string();
+    let mut pages = 0;
+    loop {
+        let page = t.get(&path, &w.county_a).await.expect(200);
+        assert!(names(&page).len() <= 2, "{page}");
+        seen.extend(names(&page));
+        pages += 1;
+        match page["next_cursor"].as_str() {
+            Some(cursor) => {
+                // Another admin cannot continue it.
+                let stolen = t
+                    .get(&format!("/api/admin/agencies?limit=2&cursor={cursor}"), &w.county_b)
+                    .await;
+                assert_eq!(stolen.status, 400);
+                path = format!("/api/admin/agencies?limit=2&cursor={cursor}");
+            }
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(seen, sorted, "five agencies, each once, in name order");
+    assert_eq!(seen.len(), 5);
+    assert_eq!(names(&t.get("/api/admin/agencies", &w.county_a).await.expect(200)), seen);
+    assert_eq!(t.get("/api/admin/agencies?limit=101", &w.county_a).await.status, 400);
+    assert_eq!(t.get("/api/admin/agencies?limit=0", &w.county_a).await.status, 400);
+}
+
 #[tokio::test]
 async fn moving_a_station_to_no_agency_ends_the_agencys_access_to_it() {
     let w = world().await;
@@ -162,12 +224,20 @@ async fn moving_a_station_to_no_agency_ends_the_agencys_access_to_it() {
     let path = format!("/api/admin/stations/{}", w.station_a2_id);
     let station = t.get(&path, &w.county_a).await.expect(200);
     assert_eq!(station["agency_id"], w.agency_id.as_str());
-    let update = json!({"name": station["name"], "address": station["address"],
+    // A rename that leaves `agency_id` out keeps the agency, and its access.
+    let rename = json!({"name": "北山街道社工站（新址）", "address": station["address"],
         "contact_person": station["contact_person"], "phone": station["phone"],
-        "operation_mode": "self_run", "agency_id": null, "version": station["version"]});
+        "operation_mode": station["operation_mode"], "version": station["version"]});
+    let renamed = t.put(&path, &w.county_a, rename).await.expect(200);
+    assert_eq!(renamed["agency_id"], w.agency_id.as_str());
+    t.get("/api/auth/me", &w.agency).await.expect(200);
+
+    let update = json!({"name": renamed["name"], "address": station["address"],
+        "contact_person": station["contact_person"], "phone": station["phone"],
+        "operation_mode": "self_run", "agency_id": null, "version": renamed["version"]});
     let updated = t.put(&path, &w.county_a, update.clone()).await.expect(200);
     assert!(updated["agency_id"].is_null());
-    assert_eq!(updated["version"], 2);
+    assert_eq!(updated["version"], 3);
     // The stale version is refused.
     assert_eq!(t.put(&path, &w.county_a, update).await.status, 409);
     // The agency's old token stops; a new login lists only station A.

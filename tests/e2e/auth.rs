@@ -145,6 +145,15 @@ async fn malformed_json_is_a_bad_request() {
 }
 
 #[tokio::test]
+async fn a_missing_field_is_named() {
+    let t = spawn_app().await;
+    let answer = t.post_raw("/api/auth/login", None, r#"{"username": "root"}"#).await;
+    assert_eq!(answer.status, 422);
+    assert_eq!(answer.field("password"), Some("缺少此项"), "{}", answer.body);
+    assert_eq!(answer.code(), "validation_failed");
+}
+
+#[tokio::test]
 async fn unknown_routes_answer_json_404() {
     let t = spawn_app().await;
     let token = t.root().await;

@@ -4,6 +4,8 @@
 //! agencies under their region and those registered above it (a city-level agency may
 //! run stations in every county of the city).
 
+use std::collections::BTreeMap;
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -11,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use swz_shared::accounts::{AccountLinks, AccountRecord, USERNAME_TAKEN, parse_username};
 use swz_shared::auth::check_password_rules;
 use swz_shared::domain::{CreditCode, PersonName, Phone, RegionCode, clean_text, mask_phone};
-use swz_shared::http::{Body, List, PathParams};
+use swz_shared::http::{Body, List, PageParams, Params, PathParams};
 use swz_shared::orgs::AgencyRecord;
-use swz_shared::store::{Index, Query, keys, tx_error};
+use swz_shared::store::{CursorScope, Index, Query, keys, tx_error};
 use swz_shared::{ApiError, ApiResult, App, Caller, Role, Validator};
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -80,10 +82,16 @@ pub fn visible(agency: &AgencyRecord, admin_region: &RegionCode) -> bool {
     agency.region_code.is_under(admin_region) || admin_region.is_under(&agency.region_code)
 }
 
-#[utoipa::path(get, path = "/api/admin/agencies", tag = "admin",
-    responses((status = 200, description = "辖区内的承办机构", body = List<AgencyView>)))]
-pub async fn list(State(app): State<App>, caller: Caller) -> ApiResult<List<AgencyView>> {
+#[utoipa::path(get, path = "/api/admin/agencies", tag = "admin", params(PageParams),
+    responses((status = 200, description = "辖区内的承办机构，按名称排序", body = List<AgencyView>)))]
+pub async fn list(
+    State(app): State<App>,
+    caller: Caller,
+    Params(params): Params<PageParams>,
+) -> ApiResult<List<AgencyView>> {
     let region = caller.admin_region()?;
+    let scope = CursorScope::new(caller.id(), None, &format!("admin/agencies?{region}"));
+    let page = params.request(&app, &scope)?;
     let partition = keys::agencies_gsi1(region.as_str());
     let mut agencies: Vec<AgencyRecord> = app
         .store
@@ -94,10 +102,28 @@ pub async fn list(State(app): State<App>, caller: Caller) -> ApiResult<List<Agen
         let query = Query::new(Index::Gsi1, partition.clone()).begins_with(format!("{ancestor}#"));
         agencies.extend(app.store.query_all::<AgencyRecord>(&query).await?);
     }
+    // A region holds tens of agencies from several partitions' prefixes: they are read
+    // whole, ordered by name, and paged here, the cursor holding the last one shown.
     agencies.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    if let Some(after) = &page.after {
+        let (name, id) = (after.get("name"), after.get("id"));
+        let (Some(name), Some(id)) = (name, id) else {
+            return Err(ApiError::bad_request("分页游标无效，请从第一页重新查询"));
+        };
+        agencies.retain(|a| (&a.name, &a.id) > (name, id));
+    }
+    let next_cursor = (agencies.len() > page.limit).then(|| {
+        let last = &agencies[page.limit - 1];
+        let key = BTreeMap::from([
+            ("name".to_string(), last.name.clone()),
+            ("id".into(), last.id.clone()),
+        ]);
+        app.cursors.seal(&scope, &key)
+    });
+    agencies.truncate(page.limit);
     let items =
         agencies.into_iter().map(|a| AgencyView::of(&app, a, false)).collect::<ApiResult<_>>()?;
-    Ok(List::whole(items))
+    Ok(List { items, next_cursor })
 }
 
 #[utoipa::path(post, path = "/api/admin/agencies", tag = "admin", request_body = NewAgency,

@@ -28,8 +28,16 @@ pub struct EditableFields {
     phone: String,
     #[serde(default)]
     operation_mode: String,
-    #[serde(default)]
-    agency_id: Option<String>,
+    /// The agency that runs the station; `null` for none. Left out of an update, the
+    /// station keeps the agency it has (a rename must not end an agency's access).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    agency_id: Option<Option<String>>,
+}
+
+/// A field that was sent, `null` included, as opposed to one left out.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -102,18 +110,25 @@ async fn check_fields(
     region: &RegionCode,
     v: &mut Validator,
     raw: &EditableFields,
+    current_agency: Option<&str>,
 ) -> ApiResult<Option<StationFields>> {
     let name = v.check("name", org_name(&raw.name));
     let address = v.check("address", clean_text(&raw.address, "地址", 200));
     let contact = v.check("contact_person", PersonName::parse(&raw.contact_person));
     let phone = v.check("phone", Phone::parse(&raw.phone));
     let mode = v.check("operation_mode", OperationMode::parse(&raw.operation_mode));
-    let agency_id = raw.agency_id.as_deref().map(str::trim).filter(|id| !id.is_empty());
-    if let Some(id) = agency_id
-        && let Err(ApiError::NotFound) = visible_agency(app, id, region).await
-    {
-        v.add("agency_id", "承办机构不存在");
-    }
+    let agency_id = match &raw.agency_id {
+        None => current_agency,
+        Some(sent) => {
+            let sent = sent.as_deref().map(str::trim).filter(|id| !id.is_empty());
+            if let Some(id) = sent
+                && let Err(ApiError::NotFound) = visible_agency(app, id, region).await
+            {
+                v.add("agency_id", "承办机构不存在");
+            }
+            sent
+        }
+    };
     Ok(match (name, address, contact, phone, mode) {
         (Some(name), Some(address), Some(contact), Some(phone), Some(operation_mode)) => {
             Some(StationFields {
@@ -166,7 +181,7 @@ pub async fn create(
     {
         v.add("region_code", "站点所在乡镇（街道）不在您的管辖范围内");
     }
-    let fields = check_fields(&app, &region, &mut v, &request.fields).await?;
+    let fields = check_fields(&app, &region, &mut v, &request.fields, None).await?;
     let username = v.check("username", parse_username(&request.username));
     v.check("password", check_password_rules(&request.password));
     v.finish()?;
@@ -244,7 +259,8 @@ pub async fn update(
     let mut station = app.store.station_in(&id, &region).await?.ok_or(ApiError::NotFound)?;
 
     let mut v = Validator::new();
-    let fields = check_fields(&app, &region, &mut v, &request.fields).await?;
+    let fields =
+        check_fields(&app, &region, &mut v, &request.fields, station.agency_id.as_deref()).await?;
     v.finish()?;
     let Some(fields) = fields else { unreachable!("the validator refused missing values") };
     if station.version != request.version {
