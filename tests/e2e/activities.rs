@@ -468,3 +468,27 @@ async fn a_clients_records_list_its_activities_newest_first() {
     let records = t.get(&format!("/api/clients/{c2}/records"), a).await.expect(200);
     assert!(records["items"].as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_renamed_lead_worker_is_shown_by_the_current_name() {
+    let w = world().await;
+    let t = &w.t;
+    let (today, _) = dates();
+    let lead = add_worker(t, &w.station_a, "张晓燕", 41).await;
+    let client = add_client(t, &w.station_a, "王秀英", 42, &["elderly"]).await;
+    let body = activity("入户探访", "home_visit", false, &today, &lead, &[], &[&client], 0);
+    let made = create(t, &w.station_a, body).await;
+    assert_eq!(made["lead_worker_name"], "张晓燕");
+
+    let path = format!("/api/workers/{lead}");
+    let worker = t.get(&path, &w.station_a).await.expect(200);
+    t.put(&path, &w.station_a, json!({"version": worker["version"], "name": "张晓艳"}))
+        .await
+        .expect(200);
+
+    let seen = t.get(&format!("/api/activities/{}", id(&made)), &w.station_a).await.expect(200);
+    assert_eq!(seen["lead_worker_name"], "张晓艳");
+    assert_eq!(seen["workers"][0]["name"], "张晓艳");
+    let board = t.get("/api/dashboard", &w.station_a).await.expect(200);
+    assert_eq!(board["ongoing_activities"][0]["lead_worker_name"], "张晓艳", "{board}");
+}

@@ -112,7 +112,13 @@ impl ActivityView {
                 name: people.clients.get(id).map(|c| c.name.clone()).unwrap_or_default(),
             })
             .collect();
+        // The lead's current name too, so the answer never names one person twice
+        // differently; lists show the name saved with the activity.
+        let lead_name = people.workers.get(&record.lead_worker_id).map(|w| w.name.clone());
         let mut view = Self::of(record);
+        if let Some(name) = lead_name {
+            view.lead_worker_name = name;
+        }
         view.workers = Some(workers);
         view.clients = Some(clients);
         view

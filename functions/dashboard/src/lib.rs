@@ -102,6 +102,10 @@ pub async fn dashboard(State(app): State<App>, caller: Caller) -> ApiResult<Json
     let all_time = stats.next().unwrap_or_default();
     let this_month = stats.next().unwrap_or_default();
 
+    // The lead's name as the workers panel shows it now (a worker renamed after the
+    // activity was saved), else the name saved with the activity.
+    let current_names: std::collections::HashMap<&str, &str> =
+        board.workers.iter().map(|w| (w.id.as_str(), w.name.as_str())).collect();
     let ongoing_total = board.underway.len();
     let ongoing_activities = board
         .underway
@@ -114,8 +118,10 @@ pub async fn dashboard(State(app): State<App>, caller: Caller) -> ApiResult<Json
             category: u.category,
             start_date: u.start_date,
             location: u.location,
+            lead_worker_name: current_names
+                .get(u.lead_worker_id.as_str())
+                .map_or(u.lead_worker_name, |name| name.to_string()),
             lead_worker_id: u.lead_worker_id,
-            lead_worker_name: u.lead_worker_name,
         })
         .collect();
     let workers = board
