@@ -362,6 +362,12 @@ fn case_for(route: &str, v: &Victim, who: &Attackers) -> Option<Case> {
         "GET /api/admin/summaries/{station_id}/{month}" => {
             Case::Foreign(admin_attackers(&[("station_id", "station"), ("month", "month")], None))
         }
+        "GET /api/admin/summaries/{station_id}/{month}/attachments/{id}" => {
+            Case::Foreign(admin_attackers(
+                &[("station_id", "station"), ("month", "month"), ("id", "summary_attachment")],
+                None,
+            ))
+        }
         "POST /api/admin/summaries/{station_id}/{month}/review" => Case::Foreign(admin_attackers(
             &[("station_id", "station"), ("month", "month")],
             Some(json!({"decision": "approve", "comment": ""})),

@@ -463,6 +463,12 @@ async fn an_attachment_goes_up_and_comes_back_identical() {
 
     // Another station cannot reach it.
     assert_eq!(t.get(&format!("{path}/attachments/{id}"), &w.station_b).await.status, 404);
+    // The reviewing county admin downloads the same bytes; another county's cannot.
+    let review_path = format!("/api/admin/summaries/{}/{month}/attachments/{id}", w.station_a_id);
+    let link = t.get(&review_path, &w.county_a).await.expect(200);
+    let downloaded = reqwest::get(link["download_url"].as_str().unwrap()).await.unwrap();
+    assert_eq!(downloaded.bytes().await.unwrap().to_vec(), bytes);
+    assert_eq!(t.get(&review_path, &w.county_b).await.status, 404);
 
     // An attachment alone is enough to submit; the upload is then confirmed.
     let submitted =

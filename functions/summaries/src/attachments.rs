@@ -147,8 +147,44 @@ pub async fn download(
 ) -> ApiResult<Json<Download>> {
     let station = caller.station()?;
     let month = parse_month(&month)?;
-    let attachment = find(&app, &station, month, &id).await?;
-    if !attachment.uploaded && !has_arrived(&app, &attachment.meta).await? {
+    let attachment = find(&app, station.station_id(), month, &id).await?;
+    link(&app, &attachment).await
+}
+
+/// `{station_id}/{month}/{id}` of an administrator's attachment path.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(names("station_id", "month", "id"), parameter_in = Path)]
+pub struct AdminAttachmentPath(
+    /// 社工站ID
+    String,
+    /// 月份 YYYY-MM，不晚于本月
+    #[param(pattern = "^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$", example = "2026-11")]
+    String,
+    /// 附件ID
+    String,
+);
+
+/// `GET /api/admin/summaries/{station_id}/{month}/attachments/{id}`: the reviewer's
+/// download link to a file of a station under the admin's region.
+#[utoipa::path(get, path = "/api/admin/summaries/{station_id}/{month}/attachments/{id}", tag = "summaries",
+    operation_id = "admin_summaries_attachment_download",
+    params(AdminAttachmentPath),
+    responses((status = 200, description = "附件的临时下载链接", body = Download)))]
+pub async fn admin_download(
+    State(app): State<App>,
+    caller: Caller,
+    PathParams(AdminAttachmentPath(station_id, month, id)): PathParams<AdminAttachmentPath>,
+) -> ApiResult<Json<Download>> {
+    let region = caller.admin_region()?;
+    let month = parse_month(&month)?;
+    let station = app.store.station_in(&station_id, &region).await?.ok_or(ApiError::NotFound)?;
+    let attachment = find(&app, &station.id, month, &id).await?;
+    link(&app, &attachment).await
+}
+
+/// A download link to an attachment whose bytes have arrived.
+async fn link(app: &App, attachment: &SummaryAttachmentRecord) -> ApiResult<Json<Download>> {
+    if !attachment.uploaded && !has_arrived(app, &attachment.meta).await? {
         return Err(ApiError::NotFound);
     }
     let url =
@@ -171,7 +207,7 @@ pub async fn delete(
     let station_id = station.station_id();
     let (summary, attachment) = tokio::try_join!(
         async { app.store.summary(station_id, month).await.map_err(ApiError::from) },
-        find(&app, &station, month, &id),
+        find(&app, station.station_id(), month, &id),
     )?;
     if summary.is_some_and(|s| !s.status.is_editable()) {
         return Err(ApiError::conflict(LOCKED));
@@ -222,11 +258,11 @@ pub async fn delete(
 /// The attachment `id` of the station's month, or 404.
 async fn find(
     app: &App,
-    station: &StationScope,
+    station_id: &str,
     month: Month,
     id: &str,
 ) -> ApiResult<SummaryAttachmentRecord> {
-    let (pk, sk) = keys::summary_attachment(station.station_id(), &month.to_string(), id);
+    let (pk, sk) = keys::summary_attachment(station_id, &month.to_string(), id);
     app.store.get(&pk, &sk).await?.ok_or(ApiError::NotFound)
 }
 

@@ -31,6 +31,7 @@ pub fn api() -> OpenApiRouter<App> {
         .routes(routes!(admin::list))
         .routes(routes!(admin::get))
         .routes(routes!(admin::review))
+        .routes(routes!(attachments::admin_download))
 }
 
 /// The routes this function serves.
