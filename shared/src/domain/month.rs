@@ -22,13 +22,18 @@ pub fn china_date(at: jiff::Timestamp) -> Date {
     at.to_zoned(china_tz()).date()
 }
 
-/// Parses a `YYYY-MM-DD` date.
+/// Parses a `YYYY-MM-DD` date in the years a [`Month`] spans (1900–2999), so that every
+/// date the product keeps falls in a month it can list and count.
 pub fn parse_date(input: &str) -> Result<Date, &'static str> {
     let value = input.trim();
     if value.len() != 10 {
         return Err("日期格式应为YYYY-MM-DD");
     }
-    value.parse::<Date>().map_err(|_| "日期格式应为YYYY-MM-DD")
+    let date = value.parse::<Date>().map_err(|_| "日期格式应为YYYY-MM-DD")?;
+    if !(1900..=2999).contains(&date.year()) {
+        return Err("日期应在1900年至2999年之间");
+    }
+    Ok(date)
 }
 
 /// A calendar month, `YYYY-MM`.
@@ -157,5 +162,8 @@ mod tests {
         assert_eq!(parse_date("2026-02-28").unwrap(), date(2026, 2, 28));
         assert!(parse_date("2026-02-30").is_err());
         assert!(parse_date("2026-2-3").is_err());
+        assert!(parse_date("0001-01-01").is_err());
+        assert!(parse_date("9999-12-31").is_err());
+        assert_eq!(parse_date("1900-01-01").unwrap(), date(1900, 1, 1));
     }
 }
