@@ -203,12 +203,15 @@ pub struct ActivitySummary {
     pub end_date: Option<String>,
 }
 
-/// A client's link to an activity: `STATION#<sid>` / `CLIENTACT#<client id>#<activity id>`.
+/// A client's link to an activity: `STATION#<sid>` /
+/// `CLIENTACT#<client id>#<start date>#<activity id>`, so that a client's records read
+/// newest activity first, whenever each was entered.
 ///
 /// The activities module owns these items. Its contract with this module:
 /// - it writes one link per (client, activity) when the client is put on the activity,
-///   rewrites it whenever the activity's summary fields change, and deletes it when the
-///   client is taken off or the activity is deleted;
+///   rewrites it whenever the activity's summary fields change (deleting the old key
+///   when the start date moved), and deletes it when the client is taken off or the
+///   activity is deleted;
 /// - a transaction that creates or deletes a link also carries
 ///   [`Store::touch_client_for_link`] for that client, which moves the client's version.
 ///   A client's delete is conditioned on its version, so it cannot miss a link made
@@ -224,7 +227,8 @@ pub struct ClientActivityLink {
 
 impl ClientActivityLink {
     pub fn new(station_id: &str, client_id: &str, activity: ActivitySummary) -> Self {
-        let (pk, sk) = keys::client_activity(station_id, client_id, &activity.id);
+        let (pk, sk) =
+            keys::client_activity(station_id, client_id, &activity.start_date, &activity.id);
         Self { pk, sk, kind: "client_activity".into(), client_id: client_id.into(), activity }
     }
 }

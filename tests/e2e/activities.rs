@@ -467,6 +467,42 @@ async fn a_clients_records_list_its_activities_newest_first() {
     assert_eq!(t.get(&format!("/api/activities/{}", id(&second)), a).await.status, 404);
     let records = t.get(&format!("/api/clients/{c2}/records"), a).await.expect(200);
     assert!(records["items"].as_array().unwrap().is_empty());
+
+    // Newest by the activity's date, not by when it was entered: a visit of last month
+    // entered now (补录) sorts below today's, and moving its date moves it, once.
+    let late =
+        create(t, a, activity("补录探访", "home_visit", true, &earlier, &lead, &[], &[&c1], 0))
+            .await;
+    let ids_of = |records: &Value| -> Vec<String> {
+        records["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().into())
+            .collect()
+    };
+    let records = t.get(&format!("/api/clients/{c1}/records"), a).await.expect(200);
+    let mut below = vec![id(&late), id(&first)];
+    below.sort();
+    below.reverse();
+    assert_eq!(ids_of(&records)[0], id(&third));
+    assert_eq!(ids_of(&records)[1..], below);
+    let mut moved = activity("补录探访", "home_visit", true, &today, &lead, &[], &[&c1], 0);
+    moved["version"] = json!(1);
+    t.put(&format!("/api/activities/{}", id(&late)), a, moved).await.expect(200);
+    let records = t.get(&format!("/api/clients/{c1}/records"), a).await.expect(200);
+    let ids = ids_of(&records);
+    assert_eq!(ids.len(), 3, "{records}");
+    assert_eq!(ids[2], id(&first));
+    assert_eq!(
+        records["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["start_date"] == today.as_str())
+            .count(),
+        2
+    );
 }
 
 #[tokio::test]

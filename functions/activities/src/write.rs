@@ -134,9 +134,18 @@ pub async fn write(
         (Some(o), Some(n)) => o.link_summary() != n.link_summary(),
         _ => true,
     };
+    // A link's key holds the start date: a moved date moves every kept link.
+    let date_moved = matches!((old, new), (Some(o), Some(n)) if o.start_date != n.start_date);
     if let Some(new) = new {
         for client in &new_clients {
             let linking = !old_clients.contains(client);
+            if !linking
+                && date_moved
+                && let Some(old) = old
+            {
+                let (pk, sk) = keys::client_activity(station_id, client, &old.start_date, &old.id);
+                writes.push(store.delete(&pk, &sk)?);
+            }
             if linking || summary_changed {
                 writes.push(store.put(&ClientActivityLink::new(
                     station_id,
@@ -150,7 +159,8 @@ pub async fn write(
         }
     }
     for client in old_clients.difference(&new_clients) {
-        let (pk, sk) = keys::client_activity(station_id, client, &any.id);
+        let Some(old) = old else { break };
+        let (pk, sk) = keys::client_activity(station_id, client, &old.start_date, &old.id);
         writes.push(store.delete(&pk, &sk)?);
         writes.push(store.touch_client_for_link(station_id, client, false)?);
     }

@@ -101,8 +101,13 @@ pub fn client_id_guard(station_id: &str, id_hash: &str) -> (String, String) {
 
 /// `STATION#<sid>` / `CLIENTACT#<client id>#<activity id>`: a client's link to an
 /// activity, carrying the activity's summary; written by the activities module.
-pub fn client_activity(station_id: &str, client_id: &str, activity_id: &str) -> (String, String) {
-    (format!("STATION#{station_id}"), format!("CLIENTACT#{client_id}#{activity_id}"))
+pub fn client_activity(
+    station_id: &str,
+    client_id: &str,
+    start_date: &str,
+    activity_id: &str,
+) -> (String, String) {
+    (format!("STATION#{station_id}"), format!("CLIENTACT#{client_id}#{start_date}#{activity_id}"))
 }
 
 /// Sort-key prefix of one client's activity links in the station partition.
