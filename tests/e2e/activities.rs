@@ -528,3 +528,54 @@ async fn a_renamed_lead_worker_is_shown_by_the_current_name() {
     let board = t.get("/api/dashboard", &w.station_a).await.expect(200);
     assert_eq!(board["ongoing_activities"][0]["lead_worker_name"], "张晓艳", "{board}");
 }
+
+#[tokio::test]
+async fn an_update_may_send_only_what_changed() {
+    let w = world().await;
+    let (t, a) = (&w.t, &w.station_a);
+    let (today, _) = dates();
+    let lead = add_worker(t, a, "李华", 51).await;
+    let helper = add_worker(t, a, "王芳", 52).await;
+    let client = add_client(t, a, "陈阿婆", 53, &["elderly"]).await;
+    let body = activity(
+        "重阳节活动",
+        "community_activity",
+        false,
+        &today,
+        &lead,
+        &[&helper],
+        &[&client],
+        30,
+    );
+    let made = create(t, a, body).await;
+    let path = format!("/api/activities/{}", id(&made));
+
+    // 结束活动: the status, its end date and summary; nothing else is lost.
+    let finish = json!({"version": 1, "status": "finished", "end_date": today,
+        "summary": summary("community_activity")});
+    let done = t.put(&path, a, finish).await.expect(200);
+    assert_eq!(done["status"], "finished");
+    assert_eq!(done["title"], "重阳节活动");
+    assert_eq!(done["worker_ids"], json!([helper]));
+    assert_eq!(done["client_ids"], json!([client]));
+    assert_eq!(done["unregistered_participants"], 30);
+    assert_eq!(done["details"], details("community_activity"));
+    let board = t.get("/api/dashboard", a).await.expect(200);
+    assert_eq!(board["stats"]["this_month"]["person_times"], 31, "{board}");
+
+    // Finishing needs the summary: a bare status change is refused, naming it.
+    let back = t.put(&path, a, json!({"version": 2, "status": "ongoing"})).await.expect(200);
+    assert!(back["summary"].is_null());
+    let bare = t.put(&path, a, json!({"version": 3, "status": "finished"})).await;
+    assert_eq!(bare.status, 422);
+    assert!(
+        bare.field("summary.participant_times").is_some() || bare.field("summary").is_some(),
+        "{}",
+        bare.body
+    );
+    // `null` clears the end date; the version is still required.
+    let cleared = t.put(&path, a, json!({"version": 3, "end_date": null})).await.expect(200);
+    assert!(cleared["end_date"].is_null());
+    let stale = t.put(&path, a, json!({"title": "改名"})).await;
+    assert!(stale.field("version").is_some(), "{}", stale.body);
+}

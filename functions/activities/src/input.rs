@@ -138,6 +138,29 @@ fn unregistered(raw: Option<&Value>) -> Result<u64, &'static str> {
 }
 
 impl ActivityInput {
+    /// An update's body laid over the activity it changes: each field sent replaces the
+    /// stored one, each left out keeps it.
+    pub fn over(old: &ActivityRecord, sent: &Map<String, Value>) -> ApiResult<Self> {
+        let mut body = serde_json::json!({
+            "title": old.title,
+            "category": old.category,
+            "status": old.status,
+            "start_date": old.start_date,
+            "end_date": old.end_date,
+            "location": old.location,
+            "lead_worker_id": old.lead_worker_id,
+            "worker_ids": old.worker_ids,
+            "client_ids": old.client_ids,
+            "unregistered_participants": old.unregistered_participants,
+            "description": old.description,
+            "details": old.details,
+            "summary": old.summary,
+        });
+        let fields = body.as_object_mut().expect("an object");
+        fields.extend(sent.iter().map(|(key, value)| (key.clone(), value.clone())));
+        Ok(swz_shared::http::decode(body)?)
+    }
+
     /// Checks every field on its own; `None` when something was recorded in `v`.
     pub fn check(&self, v: &mut Validator) -> Option<ActivityFields> {
         let title = required_text(v, "title", self.title.as_deref(), "活动名称", 100);

@@ -244,7 +244,10 @@ pub async fn get(
     Ok(Json(ActivityView::with_people(record, &people)))
 }
 
-/// `PUT /api/activities/{id}`: the whole activity again, with the `version` read.
+/// `PUT /api/activities/{id}` with the `version` read: the fields sent replace the
+/// activity's, and a field left out keeps its value (`null` clears an end date). So the
+/// whole activity may be sent again, or only what changed, such as a status with its
+/// end date and summary.
 #[utoipa::path(put, path = "/api/activities/{id}", tag = "activities",
     params(("id" = String, Path, description = "活动ID")), request_body = ActivityInput,
     responses((status = 200, description = "已修改", body = ActivityView)))]
@@ -252,12 +255,13 @@ pub async fn update(
     State(app): State<App>,
     caller: Caller,
     PathParams(id): PathParams<String>,
-    Body(input): Body<ActivityInput>,
+    Body(sent): Body<Map<String, Value>>,
 ) -> ApiResult<Json<ActivityView>> {
     let scope = &caller.station()?;
-    let (app, actor, input, id) = (&app, &caller.actor(), &input, &id);
+    let (app, actor, sent, id) = (&app, &caller.actor(), &sent, &id);
     let view = retrying(|| async move {
         let old = app.store.activity(scope.station_id(), id).await?.ok_or(ApiError::NotFound)?;
+        let input = &ActivityInput::over(&old, sent)?;
         let Some(version) = input.version else {
             return Err(Attempt::Fail(ApiError::field("version", "缺少版本号，请刷新后重试")));
         };
