@@ -14,6 +14,11 @@ fn last_month() -> String {
     Month::current().previous().to_string()
 }
 
+/// `2026年11月`, as notifications name a month.
+fn label(month: &str) -> String {
+    Month::parse(month).expect("a month").label()
+}
+
 fn summary_path(month: &str) -> String {
     format!("/api/summaries/{month}")
 }
@@ -67,7 +72,7 @@ async fn a_refused_transaction_does_not_stop_notifications() {
     let path = summary_path(&month);
     t.put(&path, &w.station_a, json!({"text": "本月总结。", "version": 0})).await.expect(200);
     t.post(&format!("{path}/submit"), &w.station_a, json!({"version": 1})).await.expect(200);
-    wait_for_notification(t, &w.county_a, "summary_submitted", &month).await;
+    wait_for_notification(t, &w.county_a, "summary_submitted", &label(&month)).await;
     // The refused client left nothing behind to notify or count.
     let clients = t.get("/api/clients", &w.station_a).await.expect(200);
     assert_eq!(clients["items"].as_array().unwrap().len(), 1, "{clients}");
@@ -134,7 +139,7 @@ async fn a_summary_goes_through_draft_submission_return_resubmission_and_approva
     );
 
     // The reviewers covering the station hear of it; another county's admin does not.
-    let title = format!("北山街道社工站提交了{month}月度总结");
+    let title = format!("北山街道社工站提交了{}的月度总结", label(&month));
     let notice = wait_for_notification(t, &w.county_a, "summary_submitted", &title).await;
     assert_eq!(notice["read"], false);
     wait_for_notification(t, &w.city, "summary_submitted", &title).await;
@@ -162,9 +167,9 @@ async fn a_summary_goes_through_draft_submission_return_resubmission_and_approva
     assert_eq!(t.post(&review, &w.county_a, json!({"decision": "approve"})).await.status, 409);
 
     // The station and the agency that runs it are told, with the comment.
-    let told = wait_for_notification(t, &w.station_a, "summary_returned", &month).await;
+    let told = wait_for_notification(t, &w.station_a, "summary_returned", &label(&month)).await;
     assert!(told["body"].as_str().unwrap().contains("请补充活动照片"), "{told}");
-    wait_for_notification(t, &w.agency, "summary_returned", &month).await;
+    wait_for_notification(t, &w.agency, "summary_returned", &label(&month)).await;
 
     // The station edits the returned summary and resubmits it.
     let seen = t.get(&path, &w.station_a).await.expect(200);
@@ -215,8 +220,8 @@ async fn a_summary_goes_through_draft_submission_return_resubmission_and_approva
         .collect();
     assert_eq!(actions, ["submit", "return", "submit", "approve"]);
     assert!(approved["history"][3]["at"].as_str().unwrap().ends_with('Z'));
-    wait_for_notification(t, &w.station_a, "summary_approved", &month).await;
-    wait_for_notification(t, &w.agency, "summary_approved", &month).await;
+    wait_for_notification(t, &w.station_a, "summary_approved", &label(&month)).await;
+    wait_for_notification(t, &w.agency, "summary_approved", &label(&month)).await;
 
     // Approved is final for everyone.
     let final_version = approved["version"].clone();
@@ -593,7 +598,7 @@ async fn notifications_are_private_and_can_be_marked_read() {
 
     let notification =
         wait_for_notification(t, &w.county_b, "summary_submitted", "西兴街道社工站").await;
-    assert_eq!(notification["title"], format!("西兴街道社工站提交了{month}月度总结"));
+    assert_eq!(notification["title"], format!("西兴街道社工站提交了{}的月度总结", label(&month)));
     let id = notification["id"].as_str().unwrap();
     // Someone else's notification does not exist for them.
     assert_eq!(
@@ -630,7 +635,7 @@ async fn a_stream_record_delivered_twice_makes_one_notification() {
     t.put(&path, &w.station_b, json!({"text": "小结", "version": 0})).await.expect(200);
     t.post(&format!("{path}/submit"), &w.station_b, json!({"version": 1})).await.expect(200);
     // The poller delivers it once.
-    wait_for_notification(t, &w.county_b, "summary_submitted", &month).await;
+    wait_for_notification(t, &w.county_b, "summary_submitted", &label(&month)).await;
 
     // The same change delivered again, twice, in one batch and in another.
     let (pk, sk) = swz_shared::store::keys::summary(&w.station_b_id, &month);

@@ -170,20 +170,21 @@ fn message(
     entry: &HistoryEntry,
 ) -> (NotificationTopic, String, String) {
     let by = entry.display_name.as_str();
+    let month = month.label();
     match entry.action {
         SummaryAction::Submit => (
             NotificationTopic::SummarySubmitted,
-            format!("{station_name}提交了{month}月度总结"),
+            format!("{station_name}提交了{month}的月度总结"),
             if by == station_name {
                 format!("{station_name}提交了{month}的月度总结，请及时审核。")
             } else {
                 // An agency submitting for the station it runs.
-                format!("{station_name}的{month}月度总结已由{by}提交，请及时审核。")
+                format!("{station_name}{month}的月度总结已由{by}提交，请及时审核。")
             },
         ),
         SummaryAction::Approve => (
             NotificationTopic::SummaryApproved,
-            format!("{station_name}{month}月度总结已审核通过"),
+            format!("{station_name}{month}的月度总结已审核通过"),
             match entry.comment.as_deref() {
                 Some(comment) => {
                     format!("{by}审核通过了{station_name}{month}的月度总结。审核意见：{comment}")
@@ -193,7 +194,7 @@ fn message(
         ),
         SummaryAction::Return => (
             NotificationTopic::SummaryReturned,
-            format!("{station_name}{month}月度总结被打回"),
+            format!("{station_name}{month}的月度总结被打回"),
             format!(
                 "{by}打回了{station_name}{month}的月度总结，请修改后重新提交。审核意见：{}",
                 entry.comment.as_deref().unwrap_or("")
@@ -229,8 +230,8 @@ mod tests {
             &entry(SummaryAction::Submit, "北山街道社工站", None),
         );
         assert_eq!(topic, NotificationTopic::SummarySubmitted);
-        assert_eq!(title, "北山街道社工站提交了2026-11月度总结");
-        assert_eq!(body, "北山街道社工站提交了2026-11的月度总结，请及时审核。");
+        assert_eq!(title, "北山街道社工站提交了2026年11月的月度总结");
+        assert_eq!(body, "北山街道社工站提交了2026年11月的月度总结，请及时审核。");
         let (_, _, body) = message(
             "北山街道社工站",
             month(),
@@ -244,7 +245,7 @@ mod tests {
         let returned = entry(SummaryAction::Return, "西湖区民政局", Some("请补充活动照片"));
         let (topic, title, body) = message("北山街道社工站", month(), &returned);
         assert_eq!(topic, NotificationTopic::SummaryReturned);
-        assert_eq!(title, "北山街道社工站2026-11月度总结被打回");
+        assert_eq!(title, "北山街道社工站2026年11月的月度总结被打回");
         assert!(
             body.contains("西湖区民政局") && body.ends_with("审核意见：请补充活动照片"),
             "{body}"
@@ -255,7 +256,7 @@ mod tests {
             &entry(SummaryAction::Approve, "西湖区民政局", None),
         );
         assert_eq!(topic, NotificationTopic::SummaryApproved);
-        assert_eq!(title, "北山街道社工站2026-11月度总结已审核通过");
+        assert_eq!(title, "北山街道社工站2026年11月的月度总结已审核通过");
     }
 
     #[test]

@@ -98,6 +98,13 @@ impl Month {
     }
 }
 
+impl Month {
+    /// The month as people write it, `2026年11月`.
+    pub fn label(self) -> String {
+        format!("{}年{}月", self.year, self.month)
+    }
+}
+
 impl fmt::Display for Month {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}", self.year, self.month)
@@ -163,6 +170,7 @@ mod tests {
         assert!(parse_date("2026-02-30").is_err());
         assert!(parse_date("2026-2-3").is_err());
         assert!(parse_date("0001-01-01").is_err());
+        assert_eq!(Month::parse("2026-01").unwrap().label(), "2026年1月");
         assert!(parse_date("9999-12-31").is_err());
         assert_eq!(parse_date("1900-01-01").unwrap(), date(1900, 1, 1));
     }
