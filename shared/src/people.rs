@@ -152,6 +152,11 @@ pub struct ClientRecord {
     pub responsible_worker_id: Option<String>,
     /// Always written, so that a transaction can check `hidden = false`.
     pub hidden: bool,
+    /// Moves with every activity link made or removed (see [`ClientActivityLink`]), so
+    /// that a delete can tell a link was made after it looked. Apart from `version`:
+    /// being put on an activity is not an edit, and must not fail a colleague's.
+    #[serde(default)]
+    pub link_epoch: u64,
     pub version: u64,
     pub created_at: String,
     pub updated_at: String,
@@ -213,9 +218,10 @@ pub struct ActivitySummary {
 ///   when the start date moved), and deletes it when the client is taken off or the
 ///   activity is deleted;
 /// - a transaction that creates or deletes a link also carries
-///   [`Store::touch_client_for_link`] for that client, which moves the client's version.
-///   A client's delete is conditioned on its version, so it cannot miss a link made
-///   after it looked, and a hidden client cannot be linked anew.
+///   [`Store::touch_client_for_link`] for that client, which moves the client's
+///   `link_epoch` (not its `version`: an edit open elsewhere stays valid). A client's
+///   delete is conditioned on both ([`Store::delete_unlinked_client`]), so it cannot miss
+///   a link made after it looked, and a hidden client cannot be linked anew.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ClientActivityLink {
     pub pk: String,
@@ -406,8 +412,8 @@ impl Store {
     }
 
     /// The Update that must accompany the creation (`linking`) or deletion of a client's
-    /// activity link: it moves the client's version, and a new link also requires the
-    /// client to exist and not be hidden. See [`ClientActivityLink`].
+    /// activity link: it moves the client's `link_epoch`, and a new link also requires
+    /// the client to exist and not be hidden. See [`ClientActivityLink`].
     pub fn touch_client_for_link(
         &self,
         station_id: &str,
@@ -418,8 +424,8 @@ impl Store {
         let mut update = Update::builder()
             .table_name(&self.table)
             .set_key(Some(key(pk, sk)))
-            .update_expression("ADD #version :one")
-            .expression_attribute_names("#version", "version")
+            .update_expression("ADD #epoch :one")
+            .expression_attribute_names("#epoch", "link_epoch")
             .expression_attribute_values(":one", n(1));
         update = if linking {
             update
@@ -436,6 +442,27 @@ impl Store {
         Ok(TransactWriteItem::builder()
             .update(update.build().context("building an update")?)
             .build())
+    }
+
+    /// The Delete of a client found without links: it fails if the client was edited
+    /// (`version`) or linked to an activity (`link_epoch`) since it was read.
+    pub fn delete_unlinked_client(
+        &self,
+        client: &ClientRecord,
+    ) -> anyhow::Result<TransactWriteItem> {
+        let delete = aws_sdk_dynamodb::types::Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(client.pk.clone(), client.sk.clone())))
+            .condition_expression(
+                "#version = :version AND (attribute_not_exists(#epoch) OR #epoch = :epoch)",
+            )
+            .expression_attribute_names("#version", "version")
+            .expression_attribute_names("#epoch", "link_epoch")
+            .expression_attribute_values(":version", n(client.version))
+            .expression_attribute_values(":epoch", n(client.link_epoch))
+            .build()
+            .context("building a delete")?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
     }
 }
 

@@ -108,6 +108,9 @@ async fn a_client_linked_to_activities_is_hidden_not_deleted() {
         end_date: Some("2025-10-29".into()),
     };
     let store = &t.app.store;
+    let scope = swz_local_scope(&w).await;
+    let before_link =
+        store.clients_by_ids(&scope, std::slice::from_ref(&client_id)).await.unwrap().remove(0);
     let link = ClientActivityLink::new(&w.station_a_id, &client_id, activity);
     let writes = vec![
         store.put(&link).unwrap(),
@@ -123,8 +126,14 @@ async fn a_client_linked_to_activities_is_hidden_not_deleted() {
                 "status": "finished", "start_date": "2025-10-29", "end_date": "2025-10-29"}])
     );
     assert_eq!(records["next_cursor"], Value::Null);
-    // The link moved the version: an edit from before it is stale.
-    assert_eq!(t.get(&path, &w.station_a).await.expect(200)["version"], 2);
+    // Being put on an activity is not an edit: the version stays, and an edit opened
+    // before it still saves.
+    assert_eq!(t.get(&path, &w.station_a).await.expect(200)["version"], 1);
+    // But a delete that looked before the link (same version) cannot miss it.
+    let stale_delete = store.delete_unlinked_client(&before_link).unwrap();
+    assert!(store.transact(vec![stale_delete]).await.is_err());
+    let edit = json!({"version": 1, "note": "家属陪同"});
+    assert_eq!(t.put(&path, &w.station_a, edit).await.expect(200)["version"], 2);
 
     t.delete(&path, &w.station_a).await.expect(204);
     assert_eq!(t.get(&path, &w.station_a).await.status, 404);
@@ -132,7 +141,6 @@ async fn a_client_linked_to_activities_is_hidden_not_deleted() {
     assert!(names(&t.get("/api/clients", &w.station_a).await.expect(200)).is_empty());
     assert_eq!(t.get_totals(&w.station_a_id).await, 0);
     // The record is still there for the activities that name it, and cannot be linked anew.
-    let scope = swz_local_scope(&w).await;
     let kept = store.clients_by_ids(&scope, std::slice::from_ref(&client_id)).await.unwrap();
     assert_eq!(kept.len(), 1);
     assert!(kept[0].hidden);

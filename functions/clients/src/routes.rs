@@ -252,6 +252,7 @@ pub async fn create(
         emergency_contact: None,
         responsible_worker_id: None,
         hidden: false,
+        link_epoch: 0,
         version: 1,
         created_at: now.clone(),
         updated_at: now,
@@ -366,8 +367,8 @@ pub async fn delete(
         return Err(ApiError::conflict(STALE));
     }
 
-    // A link made after this look moves the client's version (see
-    // `ClientActivityLink`), so the versioned write below fails rather than miss it.
+    // A link made after this look moves the client's `link_epoch` (see
+    // `ClientActivityLink`), so the conditioned delete below fails rather than miss it.
     let (pk, _) = keys::station(station.station_id());
     let links = Query::new(Index::Table, pk).begins_with(keys::client_activities_prefix(&id));
     let first = PageRequest { limit: 1, after: None };
@@ -386,7 +387,7 @@ pub async fn delete(
         client.updated_at = jiff::Timestamp::now().to_string();
         ("hide", app.store.put_versioned(&client, expected)?)
     } else {
-        ("delete", app.store.delete_versioned(&client.pk, &client.sk, expected)?)
+        ("delete", app.store.delete_unlinked_client(&client)?)
     };
     let writes = vec![
         write,
