@@ -224,12 +224,18 @@ async fn moving_a_station_to_no_agency_ends_the_agencys_access_to_it() {
     let path = format!("/api/admin/stations/{}", w.station_a2_id);
     let station = t.get(&path, &w.county_a).await.expect(200);
     assert_eq!(station["agency_id"], w.agency_id.as_str());
-    // A rename that leaves `agency_id` out keeps the agency, and its access.
-    let rename = json!({"name": "北山街道社工站（新址）", "address": station["address"],
-        "contact_person": station["contact_person"], "phone": station["phone"],
-        "operation_mode": station["operation_mode"], "version": station["version"]});
+    // A rename sends the name: everything left out, the agency too, keeps its value.
+    let rename = json!({"name": "北山街道社工站（新址）", "version": station["version"]});
     let renamed = t.put(&path, &w.county_a, rename).await.expect(200);
+    assert_eq!(renamed["name"], "北山街道社工站（新址）");
     assert_eq!(renamed["agency_id"], w.agency_id.as_str());
+    for kept in ["address", "contact_person", "phone", "operation_mode", "region_code"] {
+        assert_eq!(renamed[kept], station[kept], "{kept}");
+    }
+    // A field sent empty is still refused, by name.
+    let blank =
+        t.put(&path, &w.county_a, json!({"name": " ", "version": renamed["version"]})).await;
+    assert!(blank.field("name").is_some(), "{}", blank.body);
     t.get("/api/auth/me", &w.agency).await.expect(200);
 
     let update = json!({"name": renamed["name"], "address": station["address"],

@@ -28,8 +28,8 @@ pub struct EditableFields {
     phone: String,
     #[serde(default)]
     operation_mode: String,
-    /// The agency that runs the station; `null` for none. Left out of an update, the
-    /// station keeps the agency it has (a rename must not end an agency's access).
+    /// The agency that runs the station; `null` for none. Like every field, left out of
+    /// an update it keeps its value (a rename must not end an agency's access).
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     agency_id: Option<Option<String>>,
@@ -247,16 +247,28 @@ pub async fn get(
     Ok(Json(StationView::of(&app, station, true)?))
 }
 
+/// `PUT /api/admin/stations/{id}` with the `version` read: the fields sent replace the
+/// station's, and those left out keep their values (`agency_id: null` removes the agency).
 #[utoipa::path(put, path = "/api/admin/stations/{id}", tag = "admin", params(("id" = String, Path, description = "记录ID")), request_body = StationUpdate,
     responses((status = 200, description = "已修改", body = StationView)))]
 pub async fn update(
     State(app): State<App>,
     caller: Caller,
     PathParams(id): PathParams<String>,
-    Body(request): Body<StationUpdate>,
+    Body(sent): Body<serde_json::Map<String, serde_json::Value>>,
 ) -> ApiResult<Json<StationView>> {
     let region = caller.admin_region()?;
     let mut station = app.store.station_in(&id, &region).await?.ok_or(ApiError::NotFound)?;
+    // The fields sent replace the station's; those left out keep their values.
+    let mut body = serde_json::json!({
+        "name": station.name,
+        "address": station.address,
+        "contact_person": station.contact_person,
+        "phone": app.pii.open("phone", &station.phone_sealed)?,
+        "operation_mode": station.operation_mode,
+    });
+    body.as_object_mut().expect("an object").extend(sent);
+    let request: StationUpdate = swz_shared::http::decode(body)?;
 
     let mut v = Validator::new();
     let fields =
