@@ -396,3 +396,23 @@ async fn an_id_that_does_not_decode_answers_400_json() {
         assert_eq!((answer.status, answer.code()), (400, "bad_request"), "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_corrected_id_number_brings_its_own_birth_date_and_gender() {
+    let w = world().await;
+    let t = &w.t;
+    let created =
+        add_client(t, &w.station_a, client("王秀英", &id_number("330106", "19450301", 4))).await;
+    let path = format!("/api/clients/{}", id_of(&created));
+    // The form sends back what it read, with the number corrected (a man born 1948).
+    let mut form = t.get(&path, &w.station_a).await.expect(200);
+    assert_eq!(form["birth_date"], "1945-03-01");
+    let corrected = id_number("330106", "19480202", 5);
+    form["id_number"] = json!(corrected);
+    let saved = t.put(&path, &w.station_a, form).await.expect(200);
+    assert_eq!(saved["birth_date"], "1948-02-02");
+    assert_eq!(saved["gender"], "male");
+    // A birth date that disagrees with the number, sent as a change, is still refused.
+    let wrong = json!({"version": saved["version"], "birth_date": "1950-01-01"});
+    assert!(t.put(&path, &w.station_a, wrong).await.field("birth_date").is_some());
+}

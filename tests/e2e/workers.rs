@@ -460,3 +460,23 @@ async fn an_id_that_does_not_decode_answers_400_json() {
         assert_eq!((answer.status, answer.code()), (400, "bad_request"), "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_workers_corrected_id_number_brings_its_own_birth_date_and_gender() {
+    let w = world().await;
+    let t = &w.t;
+    let hand = add_manual(t, &w.station_a, "张伟", &id_number("330106", "19900101", 22)).await;
+    let path = format!("/api/workers/{}", id_of(&hand));
+    let mut form = t.get(&path, &w.station_a).await.expect(200);
+    assert_eq!(form["birth_date"], "1990-01-01");
+    form["id_number"] = json!(id_number("330106", "19920315", 23));
+    let saved = t.put(&path, &w.station_a, form).await.expect(200);
+    assert_eq!(saved["birth_date"], "1992-03-15");
+    assert_eq!(saved["gender"], "male");
+    // Only the number, too.
+    let only =
+        json!({"version": saved["version"], "id_number": id_number("330106", "19930405", 24)});
+    let saved = t.put(&path, &w.station_a, only).await.expect(200);
+    assert_eq!(saved["birth_date"], "1993-04-05");
+    assert_eq!(saved["gender"], "female");
+}

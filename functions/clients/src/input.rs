@@ -109,12 +109,20 @@ impl ClientUpdate {
         fn nullable<T>(sent: Option<Option<T>>, stored: Option<T>) -> Option<T> {
             sent.unwrap_or(stored)
         }
+        // Gender and birth date derive from the ID number; a sent one is only checked,
+        // except the stored one sent back unchanged with a new number (a form echoing
+        // the record), which is the old number's and says nothing of the new one.
+        let new_number = self.id_number.as_deref().map(str::trim).is_some_and(|sent| {
+            stored.id_number.as_deref().is_none_or(|old| !sent.eq_ignore_ascii_case(old))
+        });
+        let checked = |sent: Option<String>, stored: &Option<String>| {
+            sent.filter(|s| !(new_number && Some(s.trim()) == stored.as_deref()))
+        };
         RawClient {
             name: self.name.or(stored.name),
-            // Gender and birth date derive from the ID number; a sent one is only checked.
-            gender: self.gender,
+            gender: checked(self.gender, &stored.gender),
+            birth_date: checked(self.birth_date, &stored.birth_date),
             id_number: self.id_number.or(stored.id_number),
-            birth_date: self.birth_date,
             village: self.village.or(stored.village),
             population_types: self.population_types.or(stored.population_types),
             phone: nullable(self.phone, stored.phone),

@@ -506,9 +506,10 @@ fn stored(app: &App, client: &ClientRecord) -> ApiResult<RawClient> {
     };
     Ok(RawClient {
         name: Some(client.name.clone()),
-        gender: None,
+        // Derived from the number: `ClientUpdate::over` only compares them.
+        gender: Some(client.gender.code().into()),
         id_number: Some(client.id_number(&app.pii)?),
-        birth_date: None,
+        birth_date: Some(client.birth_date.clone()),
         phone: open("phone", &client.phone_sealed)?,
         village: Some(client.village.clone()),
         address: open("address", &client.address_sealed)?,

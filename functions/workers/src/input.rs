@@ -220,15 +220,28 @@ pub fn enum_form<T: ToString, E>(parse: impl Fn(&str) -> Result<T, E>) -> impl F
 /// The person fields, field by field: what was sent, else what is stored.
 pub fn merge(sent: &RawWorker, stored: RawWorker) -> RawWorker {
     let pick = |a: &Option<String>, b: Option<String>| a.clone().or(b);
+    // Gender and birth date derive from the ID number. With a new number the stored
+    // ones are the old number's: they are neither kept nor, sent back unchanged by a
+    // form echoing the record, held against the new number.
+    let new_number = sent.id_number.as_deref().map(str::trim).is_some_and(|new| {
+        stored.id_number.as_deref().is_none_or(|old| !new.eq_ignore_ascii_case(old))
+    });
+    let derived = |a: &Option<String>, b: Option<String>| {
+        if new_number {
+            a.clone().filter(|s| Some(s.trim()) != b.as_deref())
+        } else {
+            a.clone().or(b)
+        }
+    };
     RawWorker {
         source: None,
         registry_id: None,
         version: None,
         left_on: None,
         name: pick(&sent.name, stored.name),
-        gender: pick(&sent.gender, stored.gender),
+        gender: derived(&sent.gender, stored.gender),
         id_number: pick(&sent.id_number, stored.id_number),
-        birth_date: pick(&sent.birth_date, stored.birth_date),
+        birth_date: derived(&sent.birth_date, stored.birth_date),
         phone: pick(&sent.phone, stored.phone),
         education: pick(&sent.education, stored.education),
         major: pick(&sent.major, stored.major),

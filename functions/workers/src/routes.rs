@@ -250,8 +250,8 @@ pub async fn update(
     let station = caller.station()?;
     let mut worker = app.store.worker(&station, &id).await?.ok_or(ApiError::NotFound)?;
     let stored = stored_fields(&app, &worker)?;
-    // Gender and birth date follow the ID number: only sent ones are checked against it.
-    let derived = RawWorker { gender: None, birth_date: None, ..stored.clone() };
+    // Gender and birth date follow the ID number (see `merge`).
+    let derived = stored.clone();
 
     let mut v = Validator::new();
     let version = v.check("version", request.version.ok_or("缺少此项"));
