@@ -480,3 +480,15 @@ async fn a_workers_corrected_id_number_brings_its_own_birth_date_and_gender() {
     assert_eq!(saved["birth_date"], "1993-04-05");
     assert_eq!(saved["gender"], "female");
 }
+
+#[tokio::test]
+async fn a_worker_cannot_be_hired_after_today() {
+    let w = world().await;
+    let t = &w.t;
+    let tomorrow = swz_shared::domain::china_today().tomorrow().unwrap().to_string();
+    let mut body = manual("赵敏", &id_number("330106", "19910101", 31));
+    body["hired_on"] = json!(tomorrow);
+    let answer = t.post("/api/workers", &w.station_a, body).await;
+    assert_eq!(answer.status, 422);
+    assert_eq!(answer.field("hired_on"), Some("入职日期不能晚于今天"));
+}

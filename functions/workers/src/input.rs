@@ -147,7 +147,7 @@ pub fn check_placement(
         v.add("registry_id", "请从社工登记库中选择社工");
     }
     let position = v.check("position", Position::parse(text(&raw.position)));
-    let hired_on = v.check("hired_on", parse_date(text(&raw.hired_on)));
+    let hired_on = v.check("hired_on", parse_hired_on(text(&raw.hired_on)));
     Some(Placement { registry_id, position: position?, hired_on: hired_on? })
 }
 
@@ -160,7 +160,7 @@ pub fn check_fields(v: &mut Validator, raw: &RawWorker) -> Option<WorkerFields> 
     let education = v.check("education", Education::parse(text(&raw.education)));
     let major = v.check("major", clean_text(text(&raw.major), "专业", 50));
     let position = v.check("position", Position::parse(text(&raw.position)));
-    let hired_on = v.check("hired_on", parse_date(text(&raw.hired_on)));
+    let hired_on = v.check("hired_on", parse_hired_on(text(&raw.hired_on)));
     if let (Some(identity), Some(hired_on)) = (&identity, hired_on)
         && hired_on < identity.birth_date
     {
@@ -250,6 +250,16 @@ pub fn merge(sent: &RawWorker, stored: RawWorker) -> RawWorker {
         qualification_level: pick(&sent.qualification_level, stored.qualification_level),
         certificate_number: pick(&sent.certificate_number, stored.certificate_number),
     }
+}
+
+/// An entry date (入职日期), not after today (China time): the workers panel shows who is
+/// in post now, and a leave date may not precede the entry date nor follow today.
+pub fn parse_hired_on(raw: &str) -> Result<Date, &'static str> {
+    let date = parse_date(raw)?;
+    if date > china_today() {
+        return Err("入职日期不能晚于今天");
+    }
+    Ok(date)
 }
 
 /// A leave date (离职日期): on or after the hire date, not after today (China time).
