@@ -94,6 +94,16 @@ fn shape_message(inner: &str) -> String {
     }
 }
 
+/// A yes/no query value (`?unread=true`): absent, empty, `false` or `0` is no, `true` or
+/// `1` yes, and anything else answers 400 naming the parameter.
+pub fn flag(name: &str, raw: Option<&str>) -> Result<bool, ApiError> {
+    match raw.map(str::trim) {
+        None | Some("" | "false" | "0") => Ok(false),
+        Some("true" | "1") => Ok(true),
+        Some(_) => Err(ApiError::bad_request(format!("{name} 只能为 true 或 false"))),
+    }
+}
+
 /// A query string. A value that does not parse answers 400, as an unknown query value.
 pub struct Params<T>(pub T);
 
@@ -289,5 +299,17 @@ mod tests {
         );
         assert_eq!(field_of("version", "invalid type: string \"a\", expected u64"), "version");
         assert_eq!(field_of(".", "trailing characters"), "body");
+    }
+
+    #[test]
+    fn a_flag_is_true_false_1_0_or_absent() {
+        assert!(!flag("unread", None).unwrap());
+        assert!(!flag("unread", Some(" ")).unwrap());
+        assert!(!flag("unread", Some("0")).unwrap());
+        assert!(flag("unread", Some("true")).unwrap());
+        assert!(flag("unread", Some("1")).unwrap());
+        assert!(
+            matches!(flag("unread", Some("yes")), Err(ApiError::BadRequest(m)) if m.contains("unread"))
+        );
     }
 }

@@ -51,11 +51,7 @@ impl ListParams {
         if q.is_some_and(|q| q.chars().count() > MAX_QUERY_CHARS) {
             return Err(ApiError::bad_request("关键词不能超过100个字"));
         }
-        let unread_only = match self.unread.as_deref().map(str::trim) {
-            None | Some("" | "false" | "0") => false,
-            Some("true" | "1") => true,
-            Some(_) => return Err(ApiError::bad_request("unread 只能为 true 或 false")),
-        };
+        let unread_only = swz_shared::http::flag("unread", self.unread.as_deref())?;
         let date = |raw: &Option<String>| -> ApiResult<_> {
             match raw.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
                 None => Ok(None),

@@ -105,11 +105,7 @@ async fn list(
     caller: Caller,
     Params(params): Params<ListParams>,
 ) -> ApiResult<List<NotificationView>> {
-    let unread_only = match params.unread.as_deref().map(str::trim) {
-        None | Some("") | Some("false") => false,
-        Some("true") => true,
-        Some(_) => return Err(ApiError::bad_request("unread 只能为 true 或 false")),
-    };
+    let unread_only = swz_shared::http::flag("unread", params.unread.as_deref())?;
     let scope = CursorScope::new(caller.id(), None, &format!("notifications?unread={unread_only}"));
     let page = PageParams { limit: params.limit, cursor: params.cursor }.request(&app, &scope)?;
     let query = if unread_only {

@@ -159,11 +159,8 @@ pub async fn list(
     Params(params): Params<ListParams>,
 ) -> ApiResult<List<WorkerView>> {
     let station = caller.station()?;
-    let include_departed = match params.include_departed.as_deref().map(str::trim) {
-        None | Some("") | Some("false") | Some("0") => false,
-        Some("true") | Some("1") => true,
-        Some(_) => return Err(ApiError::bad_request("include_departed 应为 true 或 false")),
-    };
+    let include_departed =
+        swz_shared::http::flag("include_departed", params.include_departed.as_deref())?;
     let search = PersonQuery::parse(&app.pii, params.q.as_deref());
 
     let filters = format!(
