@@ -18,6 +18,7 @@ readers behind for good; `streams_survive_rollback` keeps the live shard.
 
 import argparse
 import copy
+import io
 import os
 import signal
 import sys
@@ -36,6 +37,18 @@ class OneAtATime:
         self.lock = threading.Lock()
 
     def __call__(self, environ, start_response):
+        # The body is read before the lock is taken: a client that sends its bytes
+        # slowly, or fewer than it declared, must not hold up every other request.
+        stream = environ.get("wsgi.input")
+        if stream is not None:
+            length = environ.get("CONTENT_LENGTH") or ""
+            if length.isdigit():
+                body = stream.read(int(length))
+            elif environ.get("wsgi.input_terminated"):
+                body = stream.read()
+            else:
+                body = b""
+            environ["wsgi.input"] = io.BytesIO(body)
         with self.lock:
             # Materialise the body inside the lock: moto builds responses eagerly, but
             # an iterable consumed later would escape the lock.
