@@ -95,8 +95,8 @@ async fn a_client_is_added_viewed_edited_and_deleted() {
 async fn a_client_linked_to_activities_is_hidden_not_deleted() {
     let w = world().await;
     let t = &w.t;
-    let created =
-        add_client(t, &w.station_a, client("李桂兰", &id_number("330106", "19400101", 24))).await;
+    let id = id_number("330106", "19400101", 24);
+    let created = add_client(t, &w.station_a, client("李桂兰", &id)).await;
     let client_id = id_of(&created);
     // What the activities module writes when it puts the client on an activity.
     let activity = ActivitySummary {
@@ -146,6 +146,21 @@ async fn a_client_linked_to_activities_is_hidden_not_deleted() {
     assert!(kept[0].hidden);
     let relink = store.touch_client_for_link(&w.station_a_id, &client_id, true).unwrap();
     assert!(store.transact(vec![relink]).await.is_err());
+
+    // Added again by ID number, the person comes back as the same record, with the
+    // fields sent, the records they had and a place in the count.
+    let mut again = client("李桂兰", &id);
+    again["village"] = json!("文新社区");
+    let restored = t.post("/api/clients", &w.station_a, again).await.expect(201);
+    assert_eq!(restored["id"], client_id.as_str());
+    assert_eq!(restored["village"], "文新社区");
+    let records = t.get(&format!("{path}/records"), &w.station_a).await.expect(200);
+    assert_eq!(records["items"][0]["id"], "act-1");
+    assert_eq!(t.get_totals(&w.station_a_id).await, 1);
+    assert_eq!(names(&t.get("/api/clients", &w.station_a).await.expect(200)), ["李桂兰"]);
+    // Once back, the number is taken again.
+    let twice = t.post("/api/clients", &w.station_a, client("李桂兰", &id)).await;
+    assert_eq!(twice.status, 409);
 }
 
 #[tokio::test]

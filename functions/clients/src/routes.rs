@@ -228,6 +228,13 @@ pub async fn create(
     v.finish()?;
     let Some(fields) = fields else { unreachable!("the validator refused missing values") };
 
+    // A person deleted while they had activities is hidden, and their guard kept: adding
+    // them again brings that record back, with its service records.
+    let hash = id_hash(&app.pii, &fields.identity.id_number);
+    if let Some(hidden) = hidden_by_id_hash(&app, &station, &hash).await? {
+        return restore(&app, &caller, &station, hidden, fields).await;
+    }
+
     let id = keys::new_id();
     let (pk, sk) = keys::client(station.station_id(), &id);
     let now = jiff::Timestamp::now().to_string();
@@ -345,7 +352,8 @@ pub async fn update(
 }
 
 /// `DELETE /api/clients/{id}?version=`: a client linked to activities is hidden, so the
-/// activities keep naming them; any other client is deleted with their guard.
+/// activities keep naming them, and keeps their guard, so that adding the same person
+/// again restores the record; any other client is deleted with their guard.
 #[utoipa::path(delete, path = "/api/clients/{id}", tag = "clients",
     params(("id" = String, Path, description = "记录ID"), DeleteParams),
     responses((status = 204, description = "已删除（有服务记录的服务对象改为隐藏）")))]
@@ -389,12 +397,15 @@ pub async fn delete(
     } else {
         ("delete", app.store.delete_unlinked_client(&client)?)
     };
-    let writes = vec![
+    let mut writes = vec![
         write,
-        app.store.delete(&guard_pk, &guard_sk)?,
         clients_delta(&app.store, station.station_id(), -1)?,
         app.store.audit(&caller.actor(), action, "client", &id, Some(station.station_id()))?,
     ];
+    // A hidden client keeps their guard: adding the same person again restores them.
+    if !linked {
+        writes.push(app.store.delete(&guard_pk, &guard_sk)?);
+    }
     app.store.transact(writes).await.map_err(|e| tx_error(e, &[]))?;
     tracing::info!(client_id = %id, action, "client removed");
     Ok(StatusCode::NO_CONTENT)
@@ -429,6 +440,55 @@ pub async fn records(
         Query::new(Index::Table, pk).begins_with(keys::client_activities_prefix(&id)).reversed();
     let page = app.store.query_page::<ClientActivityLink>(&query, &page, |_| true).await?;
     Ok(List::from_page(&app, &scope, page, |link| link.activity))
+}
+
+/// The hidden client whose ID number has this hash, through the station's guard.
+async fn hidden_by_id_hash(
+    app: &App,
+    station: &StationScope,
+    hash: &str,
+) -> ApiResult<Option<ClientRecord>> {
+    let (pk, sk) = keys::client_id_guard(station.station_id(), hash);
+    let Some(guard) = app.store.get::<ClientIdGuard>(&pk, &sk).await? else { return Ok(None) };
+    let found = app.store.clients_by_ids(station, std::slice::from_ref(&guard.client_id)).await?;
+    Ok(found.into_iter().find(|c| c.hidden))
+}
+
+/// `POST /api/clients` for a hidden client's ID number: the record comes back with the
+/// fields sent, keeps its id and its activities, and counts again.
+async fn restore(
+    app: &App,
+    caller: &Caller,
+    station: &StationScope,
+    mut client: ClientRecord,
+    fields: ClientFields,
+) -> ApiResult<(StatusCode, Json<ClientView>)> {
+    let expected = client.version;
+    apply(app, &mut client, fields);
+    client.hidden = false;
+    client.version += 1;
+    client.updated_at = jiff::Timestamp::now().to_string();
+    // Positions matter: 0 is the hidden record as read, 3 the responsible worker's check.
+    let mut writes = vec![
+        app.store.put_versioned(&client, expected)?,
+        clients_delta(&app.store, station.station_id(), 1)?,
+        app.store.audit(
+            &caller.actor(),
+            "restore",
+            "client",
+            &client.id,
+            Some(station.station_id()),
+        )?,
+    ];
+    if let Some(worker_id) = &client.responsible_worker_id {
+        writes.push(app.store.check_current_worker(station.station_id(), worker_id)?);
+    }
+    app.store
+        .transact(writes)
+        .await
+        .map_err(|e| tx_error(e, &[(0, ID_TAKEN), (3, WORKER_GONE)]))?;
+    tracing::info!(client_id = %client.id, "hidden client restored");
+    Ok((StatusCode::CREATED, Json(ClientView::full(app, client)?)))
 }
 
 /// The visible client whose ID number has this hash, through the station's guard.
