@@ -49,10 +49,20 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     }
 }
 
+/// An update's body laid over the stored fields (`stored`, a JSON object), read as `T`
+/// with [`Body`]'s answers: each field sent replaces the stored one, `null` included, and
+/// each field left out keeps its stored value.
+pub fn decode_over<T: DeserializeOwned>(
+    mut stored: serde_json::Value,
+    sent: &serde_json::Map<String, serde_json::Value>,
+) -> Result<T, ApiError> {
+    let fields = stored.as_object_mut().expect("the stored fields are a JSON object");
+    fields.extend(sent.iter().map(|(key, value)| (key.clone(), value.clone())));
+    decode(stored)
+}
+
 /// A JSON object as `T`, with [`Body`]'s answers: 422 naming the field that does not fit.
-/// For a handler that reshapes the body before reading it (an update laid over the
-/// record it changes).
-pub fn decode<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+fn decode<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let inner = error.inner().to_string();
         let field = field_of(&error.path().to_string(), &inner);

@@ -141,7 +141,7 @@ impl ActivityInput {
     /// An update's body laid over the activity it changes: each field sent replaces the
     /// stored one, each left out keeps it.
     pub fn over(old: &ActivityRecord, sent: &Map<String, Value>) -> ApiResult<Self> {
-        let mut body = serde_json::json!({
+        let stored = serde_json::json!({
             "title": old.title,
             "category": old.category,
             "status": old.status,
@@ -156,9 +156,7 @@ impl ActivityInput {
             "details": old.details,
             "summary": old.summary,
         });
-        let fields = body.as_object_mut().expect("an object");
-        fields.extend(sent.iter().map(|(key, value)| (key.clone(), value.clone())));
-        swz_shared::http::decode(body)
+        swz_shared::http::decode_over(stored, sent)
     }
 
     /// Checks every field on its own; `None` when something was recorded in `v`.

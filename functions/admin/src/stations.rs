@@ -10,6 +10,7 @@ use swz_shared::auth::check_password_rules;
 use swz_shared::domain::{OperationMode, PersonName, Phone, RegionCode, clean_text, mask_phone};
 use swz_shared::http::{Body, List, PageParams, Params, PathParams};
 use swz_shared::orgs::StationRecord;
+use swz_shared::people::patch;
 use swz_shared::store::{CursorScope, Index, Query, keys, n, tx_error};
 use swz_shared::{ApiError, ApiResult, App, Caller, Role, Validator};
 
@@ -30,14 +31,9 @@ pub struct EditableFields {
     operation_mode: String,
     /// The agency that runs the station; `null` for none. Like every field, left out of
     /// an update it keeps its value (a rename must not end an agency's access).
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "patch")]
     #[schema(value_type = Option<String>)]
     agency_id: Option<Option<String>>,
-}
-
-/// A field that was sent, `null` included, as opposed to one left out.
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -259,16 +255,16 @@ pub async fn update(
 ) -> ApiResult<Json<StationView>> {
     let region = caller.admin_region()?;
     let mut station = app.store.station_in(&id, &region).await?.ok_or(ApiError::NotFound)?;
-    // The fields sent replace the station's; those left out keep their values.
-    let mut body = serde_json::json!({
+    // The fields sent replace the station's; those left out keep their values. The
+    // agency is not among the stored fields: left out, `check_fields` keeps it unchecked.
+    let stored = serde_json::json!({
         "name": station.name,
         "address": station.address,
         "contact_person": station.contact_person,
         "phone": app.pii.open("phone", &station.phone_sealed)?,
         "operation_mode": station.operation_mode,
     });
-    body.as_object_mut().expect("an object").extend(sent);
-    let request: StationUpdate = swz_shared::http::decode(body)?;
+    let request: StationUpdate = swz_shared::http::decode_over(stored, &sent)?;
 
     let mut v = Validator::new();
     let fields =
