@@ -15,7 +15,7 @@ use swz_shared::auth::check_password_rules;
 use swz_shared::domain::{CreditCode, PersonName, Phone, RegionCode, clean_text, mask_phone};
 use swz_shared::http::{Body, List, PageParams, Params, PathParams};
 use swz_shared::orgs::AgencyRecord;
-use swz_shared::store::{CursorScope, Index, Query, keys, tx_error};
+use swz_shared::store::{CursorScope, Index, Query, invalid_cursor, keys, tx_error};
 use swz_shared::{ApiError, ApiResult, App, Caller, Role, Validator};
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -108,7 +108,7 @@ pub async fn list(
     if let Some(after) = &page.after {
         let (name, id) = (after.get("name"), after.get("id"));
         let (Some(name), Some(id)) = (name, id) else {
-            return Err(ApiError::bad_request("分页游标无效，请从第一页重新查询"));
+            return Err(invalid_cursor());
         };
         agencies.retain(|a| (&a.name, &a.id) > (name, id));
     }

@@ -8,7 +8,7 @@ use swz_shared::domain::parse_date;
 use swz_shared::http::{List, PageParams, Params, PathParams};
 use swz_shared::notices::{NoticeFilter, NoticeReadRecord, NoticeRecord};
 use swz_shared::orgs::StationRecord;
-use swz_shared::store::{CursorScope, TxError, tx_error};
+use swz_shared::store::{CursorScope, TxError, invalid_cursor, tx_error};
 use swz_shared::{ApiError, ApiResult, App, Caller};
 
 use crate::plausible_id;
@@ -113,12 +113,7 @@ pub async fn list(
     let paging = PageParams { limit: params.limit.clone(), cursor: params.cursor.clone() };
     let page = paging.request(&app, &scope)?;
     let before = match &page.after {
-        Some(cursor) => Some(
-            cursor
-                .get(BEFORE)
-                .cloned()
-                .ok_or_else(|| ApiError::bad_request("分页游标无效，请从第一页重新查询"))?,
-        ),
+        Some(cursor) => Some(cursor.get(BEFORE).cloned().ok_or_else(invalid_cursor)?),
         None => None,
     };
 

@@ -31,6 +31,11 @@ impl CursorScope {
     }
 }
 
+/// The answer to a cursor that does not open, or opens to a key its query cannot use.
+pub fn invalid_cursor() -> ApiError {
+    ApiError::bad_request("分页游标无效，请从第一页重新查询")
+}
+
 impl CursorCodec {
     pub fn new(master: &[u8; 32]) -> Self {
         let key = derive_key(master, "swz/cursor");
@@ -47,9 +52,9 @@ impl CursorCodec {
         scope: &CursorScope,
         cursor: &str,
     ) -> Result<BTreeMap<String, String>, ApiError> {
-        let invalid = || ApiError::bad_request("分页游标无效，请从第一页重新查询");
-        let plain = open_bytes(&self.cipher, scope.0.as_bytes(), cursor).map_err(|_| invalid())?;
-        serde_json::from_slice(&plain).map_err(|_| invalid())
+        let plain =
+            open_bytes(&self.cipher, scope.0.as_bytes(), cursor).map_err(|_| invalid_cursor())?;
+        serde_json::from_slice(&plain).map_err(|_| invalid_cursor())
     }
 }
 

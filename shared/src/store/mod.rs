@@ -21,7 +21,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
-pub use cursor::{CursorCodec, CursorScope};
+pub use cursor::{CursorCodec, CursorScope, invalid_cursor};
 
 pub type Item = HashMap<String, AttributeValue>;
 
