@@ -296,6 +296,20 @@ pub fn check_identity(
     Some(Identity { gender: id.gender(), birth_date: id.birth_date(), id_number: id })
 }
 
+/// Whether an update sends another ID number than the stored one (the check character's
+/// case aside). Gender and birth date derive from the number: with a new one, the stored
+/// ones are the old number's.
+pub fn is_new_id_number(sent: Option<&str>, stored: Option<&str>) -> bool {
+    sent.map(str::trim).is_some_and(|sent| stored.is_none_or(|old| !sent.eq_ignore_ascii_case(old)))
+}
+
+/// A gender or birth date sent with a new ID number, unless it is the stored one sent
+/// back unchanged (a form echoing the record): that one is the old number's and says
+/// nothing of the new one, so it is not held against it.
+pub fn unless_echoed(sent: Option<String>, stored: Option<&str>) -> Option<String> {
+    sent.filter(|s| Some(s.trim()) != stored)
+}
+
 /// What a list's `q` asks for: an exact ID number when it parses as one (by its hash),
 /// otherwise a part of a name.
 #[derive(Debug, Clone, PartialEq, Eq)]

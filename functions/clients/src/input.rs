@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use swz_shared::Validator;
 use swz_shared::domain::{Gender, PersonName, Phone, PopulationType, clean_text};
-use swz_shared::people::{Identity, check_identity, patch};
+use swz_shared::people::{Identity, check_identity, is_new_id_number, patch, unless_echoed};
 use unicode_normalization::UnicodeNormalization;
 use utoipa::ToSchema;
 
@@ -112,11 +112,9 @@ impl ClientUpdate {
         // Gender and birth date derive from the ID number; a sent one is only checked,
         // except the stored one sent back unchanged with a new number (a form echoing
         // the record), which is the old number's and says nothing of the new one.
-        let new_number = self.id_number.as_deref().map(str::trim).is_some_and(|sent| {
-            stored.id_number.as_deref().is_none_or(|old| !sent.eq_ignore_ascii_case(old))
-        });
+        let new_number = is_new_id_number(self.id_number.as_deref(), stored.id_number.as_deref());
         let checked = |sent: Option<String>, stored: &Option<String>| {
-            sent.filter(|s| !(new_number && Some(s.trim()) == stored.as_deref()))
+            if new_number { unless_echoed(sent, stored.as_deref()) } else { sent }
         };
         RawClient {
             name: self.name.or(stored.name),

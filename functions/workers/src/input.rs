@@ -9,7 +9,9 @@ use swz_shared::domain::{
     Education, Gender, PersonName, Phone, Position, QualificationLevel, china_today, clean_text,
     parse_date,
 };
-use swz_shared::people::{Identity, WorkerSource, check_identity, patch};
+use swz_shared::people::{
+    Identity, WorkerSource, check_identity, is_new_id_number, patch, unless_echoed,
+};
 use unicode_normalization::UnicodeNormalization;
 use utoipa::ToSchema;
 
@@ -223,15 +225,9 @@ pub fn merge(sent: &RawWorker, stored: RawWorker) -> RawWorker {
     // Gender and birth date derive from the ID number. With a new number the stored
     // ones are the old number's: they are neither kept nor, sent back unchanged by a
     // form echoing the record, held against the new number.
-    let new_number = sent.id_number.as_deref().map(str::trim).is_some_and(|new| {
-        stored.id_number.as_deref().is_none_or(|old| !new.eq_ignore_ascii_case(old))
-    });
+    let new_number = is_new_id_number(sent.id_number.as_deref(), stored.id_number.as_deref());
     let derived = |a: &Option<String>, b: Option<String>| {
-        if new_number {
-            a.clone().filter(|s| Some(s.trim()) != b.as_deref())
-        } else {
-            a.clone().or(b)
-        }
+        if new_number { unless_echoed(a.clone(), b.as_deref()) } else { a.clone().or(b) }
     };
     RawWorker {
         source: None,
