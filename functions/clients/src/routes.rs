@@ -16,7 +16,7 @@ use swz_shared::people::{
     ActivitySummary, ClientActivityLink, ClientRecord, EmergencyContactRecord, PersonQuery, id_hash,
 };
 use swz_shared::stats::clients_delta;
-use swz_shared::store::{CursorScope, Index, PageRequest, Query, keys, tx_error};
+use swz_shared::store::{CursorScope, Index, PageRequest, Query, TxError, keys, tx_error};
 use swz_shared::{ApiError, ApiResult, App, Caller, StationScope, Validator};
 use utoipa::{IntoParams, ToSchema};
 
@@ -200,7 +200,7 @@ pub async fn list(
 
     // An exact ID number names at most one client: its guard says which.
     if let Some(PersonQuery::IdHash(hash)) = &search {
-        let found = match by_id_hash(&app, &station, hash).await? {
+        let found = match guarded(&app, &station, hash).await? {
             Some(client) if keep(&client) => vec![ClientView::masked(client)],
             _ => Vec::new(),
         };
@@ -227,13 +227,6 @@ pub async fn create(
     }
     v.finish()?;
     let Some(fields) = fields else { unreachable!("the validator refused missing values") };
-
-    // A person deleted while they had activities is hidden, and their guard kept: adding
-    // them again brings that record back, with its service records.
-    let hash = id_hash(&app.pii, &fields.identity.id_number);
-    if let Some(hidden) = hidden_by_id_hash(&app, &station, &hash).await? {
-        return restore(&app, &caller, &station, hidden, fields).await;
-    }
 
     let id = keys::new_id();
     let (pk, sk) = keys::client(station.station_id(), &id);
@@ -276,10 +269,20 @@ pub async fn create(
     if let Some(worker_id) = &client.responsible_worker_id {
         writes.push(app.store.check_current_worker(station.station_id(), worker_id)?);
     }
-    app.store
-        .transact(writes)
-        .await
-        .map_err(|e| tx_error(e, &[(1, ID_TAKEN), (4, WORKER_GONE)]))?;
+    match app.store.transact(writes).await {
+        Ok(()) => {}
+        // The number is taken. By a person deleted while they had activities (hidden,
+        // their guard kept), adding them again brings that record back.
+        Err(TxError::ConditionFailed(1)) => {
+            return match guarded(&app, &station, &client.id_hash).await? {
+                Some(hidden) if hidden.hidden => {
+                    restore(&app, &caller, &station, hidden, client).await
+                }
+                _ => Err(ApiError::conflict(ID_TAKEN)),
+            };
+        }
+        Err(other) => return Err(tx_error(other, &[(4, WORKER_GONE)])),
+    }
     tracing::info!(client_id = %id, "client added");
     Ok((StatusCode::CREATED, Json(ClientView::full(&app, client)?)))
 }
@@ -442,32 +445,27 @@ pub async fn records(
     Ok(List::from_page(&app, &scope, page, |link| link.activity))
 }
 
-/// The hidden client whose ID number has this hash, through the station's guard.
-async fn hidden_by_id_hash(
-    app: &App,
-    station: &StationScope,
-    hash: &str,
-) -> ApiResult<Option<ClientRecord>> {
-    let (pk, sk) = keys::client_id_guard(station.station_id(), hash);
-    let Some(guard) = app.store.get::<ClientIdGuard>(&pk, &sk).await? else { return Ok(None) };
-    let found = app.store.clients_by_ids(station, std::slice::from_ref(&guard.client_id)).await?;
-    Ok(found.into_iter().find(|c| c.hidden))
-}
-
 /// `POST /api/clients` for a hidden client's ID number: the record comes back with the
-/// fields sent, keeps its id and its activities, and counts again.
+/// fields sent (those of `sent`, the client the refused creation built), keeps its id
+/// and its activities, and counts again.
 async fn restore(
     app: &App,
     caller: &Caller,
     station: &StationScope,
-    mut client: ClientRecord,
-    fields: ClientFields,
+    hidden: ClientRecord,
+    sent: ClientRecord,
 ) -> ApiResult<(StatusCode, Json<ClientView>)> {
-    let expected = client.version;
-    apply(app, &mut client, fields);
-    client.hidden = false;
-    client.version += 1;
-    client.updated_at = jiff::Timestamp::now().to_string();
+    let expected = hidden.version;
+    let client = ClientRecord {
+        pk: hidden.pk,
+        sk: hidden.sk,
+        id: hidden.id,
+        hidden: false,
+        link_epoch: hidden.link_epoch,
+        version: hidden.version + 1,
+        created_at: hidden.created_at,
+        ..sent
+    };
     // Positions matter: 0 is the hidden record as read, 3 the responsible worker's check.
     let mut writes = vec![
         app.store.put_versioned(&client, expected)?,
@@ -491,17 +489,13 @@ async fn restore(
     Ok((StatusCode::CREATED, Json(ClientView::full(app, client)?)))
 }
 
-/// The visible client whose ID number has this hash, through the station's guard.
-async fn by_id_hash(
-    app: &App,
-    station: &StationScope,
-    hash: &str,
-) -> ApiResult<Option<ClientRecord>> {
+/// The client whose ID number has this hash, through the station's guard: a visible one,
+/// or one hidden because they had activities when deleted.
+async fn guarded(app: &App, station: &StationScope, hash: &str) -> ApiResult<Option<ClientRecord>> {
     let (pk, sk) = keys::client_id_guard(station.station_id(), hash);
-    match app.store.get::<ClientIdGuard>(&pk, &sk).await? {
-        Some(guard) => Ok(app.store.client(station, &guard.client_id).await?),
-        None => Ok(None),
-    }
+    let Some(guard) = app.store.get::<ClientIdGuard>(&pk, &sk).await? else { return Ok(None) };
+    let found = app.store.clients_by_ids(station, std::slice::from_ref(&guard.client_id)).await?;
+    Ok(found.into_iter().next())
 }
 
 /// Checks what the fields point at: a responsible worker who is a current worker here
