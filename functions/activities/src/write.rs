@@ -158,11 +158,12 @@ pub async fn write(
             }
         }
     }
-    for client in old_clients.difference(&new_clients) {
-        let Some(old) = old else { break };
-        let (pk, sk) = keys::client_activity(station_id, client, &old.start_date, &old.id);
-        writes.push(store.delete(&pk, &sk)?);
-        writes.push(store.touch_client_for_link(station_id, client, false)?);
+    if let Some(old) = old {
+        for client in old_clients.difference(&new_clients) {
+            let (pk, sk) = keys::client_activity(station_id, client, &old.start_date, &old.id);
+            writes.push(store.delete(&pk, &sk)?);
+            writes.push(store.touch_client_for_link(station_id, client, false)?);
+        }
     }
 
     writes.extend(served.writes);

@@ -22,6 +22,9 @@ pub fn china_date(at: jiff::Timestamp) -> Date {
     at.to_zoned(china_tz()).date()
 }
 
+/// The years a month or a date may fall in.
+const YEARS: std::ops::RangeInclusive<i16> = 1900..=2999;
+
 /// Parses a `YYYY-MM-DD` date in the years a [`Month`] spans (1900–2999), so that every
 /// date the product keeps falls in a month it can list and count.
 pub fn parse_date(input: &str) -> Result<Date, &'static str> {
@@ -30,7 +33,7 @@ pub fn parse_date(input: &str) -> Result<Date, &'static str> {
         return Err("日期格式应为YYYY-MM-DD");
     }
     let date = value.parse::<Date>().map_err(|_| "日期格式应为YYYY-MM-DD")?;
-    if !(1900..=2999).contains(&date.year()) {
+    if !YEARS.contains(&date.year()) {
         return Err("日期应在1900年至2999年之间");
     }
     Ok(date)
@@ -54,7 +57,7 @@ impl Month {
         }
         let year: i16 = year.parse().map_err(|_| MESSAGE)?;
         let month: i8 = month.parse().map_err(|_| MESSAGE)?;
-        if !(1900..=2999).contains(&year) || !(1..=12).contains(&month) {
+        if !YEARS.contains(&year) || !(1..=12).contains(&month) {
             return Err(MESSAGE);
         }
         Ok(Self { year, month })
@@ -96,9 +99,7 @@ impl Month {
             Self { year: self.year, month: self.month + 1 }
         }
     }
-}
 
-impl Month {
     /// The month as people write it, `2026年11月`.
     pub fn label(self) -> String {
         format!("{}年{}月", self.year, self.month)
