@@ -9,7 +9,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::domain::{CodeLabel, clean_text, code_enum, parse_date};
+use crate::domain::{CodeLabel, clean_text, code_enum, options_message, parse_date};
 use crate::error::Validator;
 
 /// The longest free text a category field takes, in characters.
@@ -153,8 +153,7 @@ impl FieldSpec {
                 let Value::String(text) = raw else {
                     return Err(format!("{label}应为YYYY-MM-DD格式的日期"));
                 };
-                let date =
-                    parse_date(text).map_err(|_| format!("{label}应为YYYY-MM-DD格式的日期"))?;
+                let date = parse_date(text).map_err(|message| format!("{label}：{message}"))?;
                 Value::String(date.to_string())
             }
             FieldType::Enum => {
@@ -213,8 +212,7 @@ impl FieldSpec {
     }
 
     fn options_message(&self) -> String {
-        let codes: Vec<&str> = self.options.iter().map(|o| o.code).collect();
-        format!("{}不正确，可选：{}", self.label, codes.join("、"))
+        options_message(self.label, self.options.iter().map(|o| (o.label, o.code)))
     }
 }
 
@@ -529,10 +527,10 @@ pub fn parse_category(input: &str) -> Result<&'static Category, String> {
     if value.is_empty() {
         return Err("请选择活动类别".into());
     }
-    CATEGORIES.iter().find(|c| c.code == value || c.label == value).ok_or_else(|| {
-        let codes: Vec<&str> = CATEGORIES.iter().map(|c| c.code).collect();
-        format!("活动类别不正确，可选：{}", codes.join("、"))
-    })
+    CATEGORIES
+        .iter()
+        .find(|c| c.code == value || c.label == value)
+        .ok_or_else(|| options_message("活动类别", CATEGORIES.iter().map(|c| (c.label, c.code))))
 }
 
 #[cfg(test)]

@@ -28,8 +28,9 @@ pub enum ApiError {
     PayloadTooLarge(String),
     #[error("validation failed")]
     Validation(FieldErrors),
+    /// Refused for a while; `retry_after` seconds go out as the `Retry-After` header.
     #[error("rate limited")]
-    RateLimited(String),
+    RateLimited { message: String, retry_after: u64 },
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -70,7 +71,7 @@ impl ApiError {
             Self::Conflict(_) => "conflict",
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::Validation(_) => "validation_failed",
-            Self::RateLimited(_) => "rate_limited",
+            Self::RateLimited { .. } => "rate_limited",
             Self::Internal(_) => "internal",
         }
     }
@@ -84,7 +85,7 @@ impl ApiError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -96,7 +97,7 @@ impl ApiError {
             | Self::Forbidden(m)
             | Self::Conflict(m)
             | Self::PayloadTooLarge(m)
-            | Self::RateLimited(m) => m.clone(),
+            | Self::RateLimited { message: m, .. } => m.clone(),
             Self::NotFound => "记录不存在".into(),
             Self::Validation(fields) => match fields.values().next() {
                 Some(first) if fields.len() == 1 => format!("提交的内容有误：{first}"),
@@ -132,7 +133,11 @@ impl IntoResponse for ApiError {
         };
         let body =
             ErrorBody { error: ErrorDetail { code: self.code(), message: self.message(), fields } };
-        (self.status(), axum::Json(body)).into_response()
+        let mut response = (self.status(), axum::Json(body)).into_response();
+        if let Self::RateLimited { retry_after, .. } = &self {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, (*retry_after).into());
+        }
+        response
     }
 }
 
@@ -184,3 +189,16 @@ impl Validator {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_for_a_while_says_when_to_try_again() {
+        let refused = ApiError::RateLimited { message: "请稍后再试".into(), retry_after: 90 };
+        let response = refused.into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[axum::http::header::RETRY_AFTER], "90");
+    }
+}

@@ -104,6 +104,25 @@ proptest! {
     }
 
     #[test]
+    fn contact_numbers_are_stable_under_their_own_normal_form(input in "[+()0-9 \\-]{0,20}") {
+        if let Ok(phone) = Phone::parse_contact(&input) {
+            let again = Phone::parse_contact(phone.as_str()).unwrap();
+            prop_assert_eq!(again.as_str(), phone.as_str());
+            let digits = phone.as_str().bytes().filter(u8::is_ascii_digit).count();
+            prop_assert!((10..=12).contains(&digits));
+        }
+    }
+
+    #[test]
+    fn landlines_with_an_area_code_are_contact_numbers_but_not_mobiles(
+        area in "0[3-9][0-9]{2}", first in 2u8..=9, rest in "[0-9]{6,7}",
+    ) {
+        let number = format!("{area}-{first}{rest}");
+        prop_assert_eq!(Phone::parse_contact(&number).unwrap().as_str().to_string(), number.clone());
+        prop_assert!(Phone::parse(&number).is_err());
+    }
+
+    #[test]
     fn accepted_phones_are_always_eleven_digits_from_13_to_19(input in "[+0-9 \\-]{0,20}") {
         if let Ok(phone) = Phone::parse(&input) {
             let bytes = phone.as_str().as_bytes();

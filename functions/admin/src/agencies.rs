@@ -139,7 +139,7 @@ pub async fn create(
     let name = v.check("name", org_name(&request.name));
     let credit_code = v.check("credit_code", CreditCode::parse(&request.credit_code));
     let contact = v.check("contact_person", PersonName::parse(&request.contact_person));
-    let phone = v.check("phone", Phone::parse(&request.phone));
+    let phone = v.check("phone", Phone::parse_contact(&request.phone));
     let username = v.check("username", parse_username(&request.username));
     v.check("password", check_password_rules(&request.password));
     v.finish()?;
@@ -218,7 +218,7 @@ pub async fn update(
     let mut v = Validator::new();
     let name = v.check("name", org_name(&request.name));
     let contact = v.check("contact_person", PersonName::parse(&request.contact_person));
-    let phone = v.check("phone", Phone::parse(&request.phone));
+    let phone = v.check("phone", Phone::parse_contact(&request.phone));
     v.finish()?;
     let (Some(name), Some(contact), Some(phone)) = (name, contact, phone) else {
         unreachable!("the validator refused missing values")

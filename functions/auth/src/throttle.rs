@@ -29,8 +29,12 @@ pub async fn refuse_if_locked(app: &App, username: &str) -> ApiResult<()> {
     if let Some(throttle) = app.store.get::<Throttle>(&pk, &sk).await?
         && throttle.locked_until > now
     {
-        let minutes = ((throttle.locked_until - now) + 59) / 60;
-        return Err(ApiError::RateLimited(format!("登录失败次数过多，请{minutes}分钟后再试")));
+        let seconds = throttle.locked_until - now;
+        let minutes = (seconds + 59) / 60;
+        return Err(ApiError::RateLimited {
+            message: format!("登录失败次数过多，请{minutes}分钟后再试"),
+            retry_after: seconds as u64,
+        });
     }
     Ok(())
 }

@@ -163,7 +163,7 @@ pub fn check_client(v: &mut Validator, raw: &RawClient) -> Option<ClientFields> 
         raw.birth_date.as_deref(),
     );
     let phone = match given(&raw.phone) {
-        Some(phone) => v.check("phone", Phone::parse(phone).map(Some)),
+        Some(phone) => v.check("phone", Phone::parse_contact(phone).map(Some)),
         None => Some(None),
     };
     let village = v.check("village", parse_village(raw.village.as_deref().unwrap_or("")));
@@ -198,8 +198,14 @@ fn check_contact(
     if name.is_none() && phone.is_none() {
         return Some(None);
     }
-    let name = v.check("emergency_contact.name", PersonName::parse(name.unwrap_or("")));
-    let phone = v.check("emergency_contact.phone", Phone::parse(phone.unwrap_or("")));
+    let name = match name {
+        Some(name) => v.check("emergency_contact.name", PersonName::parse(name)),
+        None => v.check("emergency_contact.name", Err("请填写紧急联系人姓名")),
+    };
+    let phone = match phone {
+        Some(phone) => v.check("emergency_contact.phone", Phone::parse_contact(phone)),
+        None => v.check("emergency_contact.phone", Err("请填写紧急联系人电话")),
+    };
     Some(Some((name?, phone?)))
 }
 

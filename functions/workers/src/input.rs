@@ -251,6 +251,9 @@ pub fn merge(sent: &RawWorker, stored: RawWorker) -> RawWorker {
 /// An entry date (入职日期), not after today (China time): the workers panel shows who is
 /// in post now, and a leave date may not precede the entry date nor follow today.
 pub fn parse_hired_on(raw: &str) -> Result<Date, &'static str> {
+    if raw.trim().is_empty() {
+        return Err("请填写入职日期");
+    }
     let date = parse_date(raw)?;
     if date > china_today() {
         return Err("入职日期不能晚于今天");

@@ -23,6 +23,17 @@ pub(crate) fn normalize_code(input: &str) -> String {
     input.nfkc().collect::<String>().trim().to_uppercase()
 }
 
+/// `运营模式不正确，可选：政府购买服务（purchased）、…`: the answer to a value that is not
+/// among the options, in the words a user picks from and the codes a client sends.
+pub fn options_message<'a>(
+    field_label: &str,
+    options: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> String {
+    let options: Vec<String> =
+        options.into_iter().map(|(label, code)| format!("{label}（{code}）")).collect();
+    format!("{field_label}不正确，可选：{}", options.join("、"))
+}
+
 /// Declares an enum of codes with Chinese labels. Parsing accepts the code or the label;
 /// JSON carries the code.
 macro_rules! code_enum {
@@ -48,8 +59,8 @@ macro_rules! code_enum {
                     .iter()
                     .copied()
                     .find(|v| v.code() == value || v.label() == value)
-                    .ok_or_else(|| format!("{}不正确，可选：{}", $field_label,
-                        Self::ALL.iter().map(|v| v.code()).collect::<Vec<_>>().join("、")))
+                    .ok_or_else(|| $crate::domain::options_message($field_label,
+                        Self::ALL.iter().map(|v| (v.label(), v.code()))))
             }
 
             /// `[{code, label}]`, as `/api/meta` serves it.

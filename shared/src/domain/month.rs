@@ -28,11 +28,21 @@ const YEARS: std::ops::RangeInclusive<i16> = 1900..=2999;
 /// Parses a `YYYY-MM-DD` date in the years a [`Month`] spans (1900–2999), so that every
 /// date the product keeps falls in a month it can list and count.
 pub fn parse_date(input: &str) -> Result<Date, &'static str> {
+    const SHAPE: &str = "日期格式应为YYYY-MM-DD";
     let value = input.trim();
-    if value.len() != 10 {
-        return Err("日期格式应为YYYY-MM-DD");
+    if value.is_empty() {
+        return Err("请填写日期");
     }
-    let date = value.parse::<Date>().map_err(|_| "日期格式应为YYYY-MM-DD")?;
+    let shaped = value.len() == 10
+        && value
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !shaped {
+        return Err(SHAPE);
+    }
+    // The shape is right, so the day does not exist (2026-02-30, 2026-13-01).
+    let date = value.parse::<Date>().map_err(|_| "日期不存在，请检查年、月、日")?;
     if !YEARS.contains(&date.year()) {
         return Err("日期应在1900年至2999年之间");
     }

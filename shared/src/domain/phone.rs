@@ -1,32 +1,29 @@
-//! 手机号: a mainland mobile number.
+//! 手机号 and 联系电话: a mainland mobile number, or for contact numbers also a landline.
 
 use std::fmt;
 
-/// Eleven digits starting 1[3-9]; spaces, dashes and a +86 prefix are removed on parse.
+/// A phone number in its normal form: a mobile number is eleven digits starting 1[3-9]; a
+/// landline (contact numbers only) is `区号-号码`, e.g. `0571-87654321`, and a service
+/// hotline ten digits starting 400 or 800. Spaces, dashes, brackets and a +86 prefix are
+/// removed on parse.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Phone(String);
 
 impl Phone {
+    /// A mobile number (手机号): what a person's own number must be.
     pub fn parse(input: &str) -> Result<Self, &'static str> {
-        let mut value: String =
-            super::normalize_code(input).chars().filter(|c| !matches!(c, ' ' | '-')).collect();
-        if value.is_empty() {
-            return Err("请填写手机号码");
-        }
-        if let Some(rest) = value.strip_prefix("+86") {
-            value = rest.to_string();
-        } else if value.len() == 13 && value.starts_with("86") {
-            value = value[2..].to_string();
-        }
-        let bytes = value.as_bytes();
-        let valid = bytes.len() == 11
-            && bytes.iter().all(u8::is_ascii_digit)
-            && bytes[0] == b'1'
-            && (b'3'..=b'9').contains(&bytes[1]);
-        if !valid {
-            return Err("手机号码应为以1开头的11位数字");
-        }
-        Ok(Self(value))
+        let value = digits_of(input).ok_or("请填写手机号码")?;
+        mobile(&value).ok_or("手机号码不正确，应为以13至19开头的11位数字").map(Self)
+    }
+
+    /// A contact number (联系电话): a mobile number, or a landline with its area code, as an
+    /// office, a household or an agency's hotline may have.
+    pub fn parse_contact(input: &str) -> Result<Self, &'static str> {
+        let value = digits_of(input).ok_or("请填写联系电话")?;
+        mobile(&value)
+            .or_else(|| landline(&value))
+            .ok_or("联系电话不正确，应为11位手机号码或带区号的固定电话（如0571-87654321）")
+            .map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -36,6 +33,50 @@ impl Phone {
     pub fn masked(&self) -> String {
         mask_phone(&self.0)
     }
+}
+
+/// The input without its decoration (NFKC, spaces, dashes, brackets), or `None` when blank.
+fn digits_of(input: &str) -> Option<String> {
+    let value: String = super::normalize_code(input)
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))
+        .collect();
+    (!value.is_empty()).then_some(value)
+}
+
+/// `13800138000` from `13800138000`, `+8613800138000` or `8613800138000`.
+fn mobile(value: &str) -> Option<String> {
+    let value = match value.strip_prefix("+86") {
+        Some(rest) => rest,
+        None if value.len() == 13 && value.starts_with("86") => &value[2..],
+        None => value,
+    };
+    let bytes = value.as_bytes();
+    let valid = bytes.len() == 11
+        && bytes.iter().all(u8::is_ascii_digit)
+        && bytes[0] == b'1'
+        && (b'3'..=b'9').contains(&bytes[1]);
+    valid.then(|| value.to_string())
+}
+
+/// `0571-87654321` from `057187654321`: area codes are 010 and 02X, else four digits, and
+/// the local number is seven or eight digits not starting 0 or 1. `4008001234` and
+/// `8008001234` (service hotlines) stay as they are.
+fn landline(value: &str) -> Option<String> {
+    let bytes = value.as_bytes();
+    if !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    if bytes.len() == 10 && (value.starts_with("400") || value.starts_with("800")) {
+        return Some(value.to_string());
+    }
+    if bytes.len() < 2 || bytes[0] != b'0' || bytes[1] == b'0' {
+        return None;
+    }
+    let area_len = if matches!(bytes[1], b'1' | b'2') { 3 } else { 4 };
+    let (area, local) = value.split_at(area_len.min(value.len()));
+    let valid = (7..=8).contains(&local.len()) && !matches!(local.as_bytes()[0], b'0' | b'1');
+    valid.then(|| format!("{area}-{local}"))
 }
 
 /// `138****5678`: what lists show.
@@ -81,6 +122,45 @@ mod tests {
         for bad in ["12800138000", "1380013800", "138001380001", "23800138000", "1380013800a"] {
             assert!(Phone::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_mobile_number_refuses_a_landline() {
+        assert!(Phone::parse("0571-87654321").is_err());
+    }
+
+    #[test]
+    fn contact_numbers_take_mobiles_and_landlines_with_area_codes() {
+        let cases = [
+            ("13800138000", "13800138000"),
+            ("0571-87654321", "0571-87654321"),
+            ("(0571) 8765 4321", "0571-87654321"),
+            ("（０５７１）８７６５４３２１", "0571-87654321"),
+            ("010-62345678", "010-62345678"),
+            ("01082345678", "010-82345678"),
+            ("020-8123456", "020-8123456"),
+            ("0913-2123456", "0913-2123456"),
+            ("400-800-1234", "4008001234"),
+        ];
+        for (input, stored) in cases {
+            let parsed = Phone::parse_contact(input).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(parsed.as_str(), stored, "{input}");
+        }
+    }
+
+    #[test]
+    fn contact_numbers_refuse_what_no_phone_can_be() {
+        for bad in [
+            "87654321",
+            "0571-0765432",
+            "0571-876543210",
+            "0012345678",
+            "12800138000",
+            "0571-8765432a",
+        ] {
+            assert!(Phone::parse_contact(bad).is_err(), "{bad}");
+        }
+        assert_eq!(Phone::parse_contact(" ").unwrap_err(), "请填写联系电话");
     }
 
     #[test]
