@@ -115,6 +115,42 @@ async fn every_bad_field_of_a_station_is_named() {
     assert!(answer.field("region_code").is_some());
 }
 
+/// A station's number is often the office landline; a field of the wrong JSON type is
+/// named; where a station is and its login stay as created, and an update that tries to
+/// change them is told so instead of answered 200 with nothing changed.
+#[tokio::test]
+async fn station_edits_take_landlines_name_bad_fields_and_refuse_a_move() {
+    let w = world().await;
+    let (t, admin) = (&w.t, &w.county_a);
+    let path = format!("/api/admin/stations/{}", w.station_a_id);
+    let station = t.get(&path, admin).await.expect(200);
+    let version = &station["version"];
+
+    let edit = json!({"phone": "(0571) 8765 4321", "version": version});
+    let edited = t.put(&path, admin, edit).await.expect(200);
+    assert_eq!(edited["phone"], "0571-87654321");
+    let listed = t.get("/api/admin/stations", admin).await.expect(200);
+    let row =
+        listed["items"].as_array().unwrap().iter().find(|s| s["id"] == w.station_a_id.as_str());
+    assert_eq!(row.unwrap()["phone"], "057******4321");
+
+    let wrong_type = t.put(&path, admin, json!({"name": null, "version": edited["version"]})).await;
+    assert_eq!(wrong_type.status, 422);
+    assert!(wrong_type.field("name").is_some(), "{}", wrong_type.body);
+
+    // Echoing the record back is fine; changing its township or its login is not.
+    let mut echo = edited.clone();
+    echo["name"] = json!("改名后的社工站");
+    let echoed = t.put(&path, admin, echo).await.expect(200);
+    let moved = json!({"region_code": "330106099", "username": "other_login", "version": echoed["version"]});
+    let refused = t.put(&path, admin, moved).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.field("region_code").is_some() && refused.field("username").is_some());
+    let after = t.get(&path, admin).await.expect(200);
+    assert_eq!(after["version"], echoed["version"]);
+    assert_eq!(after["region_code"], station["region_code"]);
+}
+
 #[tokio::test]
 async fn admins_are_created_only_within_the_callers_region() {
     let w = world().await;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use swz_shared::accounts::{AccountLinks, AccountRecord, USERNAME_TAKEN, parse_username};
 use swz_shared::auth::check_password_rules;
 use swz_shared::domain::{OperationMode, PersonName, Phone, RegionCode, clean_text, mask_phone};
-use swz_shared::http::{Body, List, PageParams, Params, PathParams};
+use swz_shared::http::{Body, List, PageParams, Params, PathParams, decode_over};
 use swz_shared::orgs::StationRecord;
 use swz_shared::people::patch;
 use swz_shared::store::{CursorScope, Index, Query, keys, n, tx_error};
@@ -36,10 +36,9 @@ pub struct EditableFields {
     agency_id: Option<Option<String>>,
 }
 
+/// The fields set on create only: where the station is and its login.
 #[derive(Deserialize, utoipa::ToSchema)]
-pub struct NewStation {
-    #[serde(flatten)]
-    fields: EditableFields,
+pub struct StationLogin {
     #[serde(default)]
     region_code: String,
     #[serde(default)]
@@ -48,10 +47,28 @@ pub struct NewStation {
     password: String,
 }
 
+/// A new station: the fields an admin may later edit, and where it is and its login.
+// Decoded part by part (`StationLogin`, `EditableFields`), not as one: serde names no
+// field in its complaint about a flattened one, and a form needs the field.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct NewStation {
+    #[serde(flatten)]
+    fields: EditableFields,
+    #[serde(flatten)]
+    login: StationLogin,
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct StationUpdate {
     #[serde(flatten)]
     fields: EditableFields,
+    #[serde(flatten)]
+    version: Version,
+}
+
+/// The `version` of the record the update was made on.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct Version {
     version: u64,
 }
 
@@ -111,7 +128,7 @@ async fn check_fields(
     let name = v.check("name", org_name(&raw.name));
     let address = v.check("address", clean_text(&raw.address, "地址", 200));
     let contact = v.check("contact_person", PersonName::parse(&raw.contact_person));
-    let phone = v.check("phone", Phone::parse(&raw.phone));
+    let phone = v.check("phone", Phone::parse_contact(&raw.phone));
     let mode = v.check("operation_mode", OperationMode::parse(&raw.operation_mode));
     let agency_id = match &raw.agency_id {
         None => current_agency,
@@ -166,20 +183,22 @@ pub async fn list(
 pub async fn create(
     State(app): State<App>,
     caller: Caller,
-    Body(request): Body<NewStation>,
+    Body(sent): Body<serde_json::Map<String, serde_json::Value>>,
 ) -> ApiResult<(StatusCode, Json<StationView>)> {
     let region = caller.admin_region()?;
+    let fields = decode_over(serde_json::json!({}), &sent)?;
+    let request = NewStation { fields, login: decode_over(serde_json::json!({}), &sent)? };
 
     let mut v = Validator::new();
-    let township = v.check("region_code", RegionCode::parse_township(&request.region_code));
+    let township = v.check("region_code", RegionCode::parse_township(&request.login.region_code));
     if let Some(township) = &township
         && !township.is_under(&region)
     {
         v.add("region_code", "站点所在乡镇（街道）不在您的管辖范围内");
     }
     let fields = check_fields(&app, &region, &mut v, &request.fields, None).await?;
-    let username = v.check("username", parse_username(&request.username));
-    v.check("password", check_password_rules(&request.password));
+    let username = v.check("username", parse_username(&request.login.username));
+    v.check("password", check_password_rules(&request.login.password));
     v.finish()?;
     let (Some(township), Some(fields), Some(username)) = (township, fields, username) else {
         unreachable!("the validator refused missing values")
@@ -188,7 +207,7 @@ pub async fn create(
     let id = keys::new_id();
     let links = AccountLinks { station_id: Some(id.clone()), ..Default::default() };
     let account =
-        AccountRecord::new(Role::Station, &username, &request.password, &fields.name, links)
+        AccountRecord::new(Role::Station, &username, &request.login.password, &fields.name, links)
             .await?;
     let now = jiff::Timestamp::now().to_string();
     let (pk, sk) = keys::station(&id);
@@ -264,14 +283,28 @@ pub async fn update(
         "phone": app.pii.open("phone", &station.phone_sealed)?,
         "operation_mode": station.operation_mode,
     });
-    let request: StationUpdate = swz_shared::http::decode_over(stored, &sent)?;
+    let request = StationUpdate {
+        fields: decode_over(stored, &sent)?,
+        version: decode_over(serde_json::json!({}), &sent)?,
+    };
 
     let mut v = Validator::new();
     let fields =
         check_fields(&app, &region, &mut v, &request.fields, station.agency_id.as_deref()).await?;
+    // Where a station is and its login are set on creation; an update that echoes them
+    // back unchanged is fine, one that changes them is told so rather than ignored.
+    let changes = |name: &str, stored: &str, same: fn(&str, &str) -> bool| {
+        sent.get(name).is_some_and(|value| !value.as_str().is_some_and(|sent| same(sent, stored)))
+    };
+    if changes("region_code", station.region_code.as_str(), |a, b| a.trim() == b) {
+        v.add("region_code", "社工站设立后不能更改所在乡镇（街道）");
+    }
+    if changes("username", &station.username, |a, b| a.trim().eq_ignore_ascii_case(b)) {
+        v.add("username", "社工站的登录用户名不能更改");
+    }
     v.finish()?;
     let Some(fields) = fields else { unreachable!("the validator refused missing values") };
-    if station.version != request.version {
+    if station.version != request.version.version {
         return Err(ApiError::conflict("记录已被他人修改，请刷新后重试"));
     }
 
