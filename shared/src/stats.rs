@@ -49,9 +49,12 @@ impl Store {
 // and what it counts after, in the activity's own transaction. `served_people` (distinct
 // recipients) needs to know whether a recipient was already counted in a period: one
 // `STATION#<sid>` / `SERVED#<client id>` item per recipient holds, per period, how many
-// activities link them, and its 0→1 and 1→0 transitions move `served_people`. Those items
-// are written under optimistic conditions, so a concurrent write makes the activity write
-// retry rather than miscount.
+// activities link them, and its 0→1 and 1→0 transitions move `served_people`. The same item
+// holds the population types the recipient is counted under (their current 人群类型), so
+// `by_population_type` moves by the link counts: when an activity links or unlinks them,
+// and when the people module changes their types. Those items are written under
+// optimistic conditions, so a concurrent write makes the activity write retry rather than
+// miscount.
 // ---------------------------------------------------------------------------------------
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -204,24 +207,20 @@ pub struct ActivityFigures {
     pub workers: u64,
     /// 未登记参与人数.
     pub unregistered: u64,
-    /// Linked recipients with their population types as snapshotted on the activity.
+    /// Linked recipients with their population types as read when the activity was
+    /// saved: what a recipient is counted under when no served-reference item says.
     pub clients: BTreeMap<String, Vec<PopulationType>>,
 }
 
 impl ActivityFigures {
-    /// The counters this activity adds to each period it belongs to, `served_people`
-    /// aside (that one depends on the other activities).
+    /// The counters this activity adds to each period it belongs to, aside from those
+    /// that depend on its recipients' served-reference items: `served_people` and the
+    /// population types of registered recipients (see [`population_changes`]).
     pub fn counters(&self) -> Counters {
         let mut c = Counters::default();
         c.add(attr::ACTIVITIES, 1);
         c.add(attr::WORKER_PARTICIPATIONS, self.workers as i64);
         c.add(attr::PERSON_TIMES, (self.clients.len() as u64 + self.unregistered) as i64);
-        for types in self.clients.values() {
-            let distinct: BTreeSet<&PopulationType> = types.iter().collect();
-            for t in distinct {
-                c.add(attr::population(t.code()), 1);
-            }
-        }
         c.add(attr::population(UNREGISTERED), self.unregistered as i64);
         c.add(attr::category(&self.category), 1);
         if self.ongoing {
@@ -281,8 +280,54 @@ pub fn served_changes(
     changes
 }
 
+/// How the population counters move when a recipient counted under `types` is linked
+/// `moves` more (or fewer) times per period: each link adds 1 to each of their types.
+pub fn population_changes(
+    types: &[PopulationType],
+    moves: &BTreeMap<StatsPeriod, i64>,
+) -> BTreeMap<StatsPeriod, Counters> {
+    let distinct: BTreeSet<&PopulationType> = types.iter().collect();
+    let mut changes: BTreeMap<StatsPeriod, Counters> = BTreeMap::new();
+    for (period, delta) in moves {
+        for t in &distinct {
+            changes.entry(*period).or_default().add(attr::population(t.code()), *delta);
+        }
+    }
+    changes
+}
+
+/// How the population counters move when a recipient linked `counts` times per period
+/// (period key → links) changes from the types `old` to `new`.
+pub fn retype_changes(
+    counts: &BTreeMap<String, i64>,
+    old: &[PopulationType],
+    new: &[PopulationType],
+) -> BTreeMap<StatsPeriod, Counters> {
+    let links: BTreeMap<StatsPeriod, i64> =
+        counts.iter().filter_map(|(k, c)| StatsPeriod::from_key(k).map(|p| (p, *c))).collect();
+    let unlinks: BTreeMap<StatsPeriod, i64> = links.iter().map(|(p, c)| (*p, -c)).collect();
+    let mut changes = population_changes(new, &links);
+    merge(&mut changes, population_changes(old, &unlinks));
+    changes
+}
+
+/// Adds counter moves to others, dropping those that cancel out.
+fn merge(into: &mut BTreeMap<StatsPeriod, Counters>, moves: BTreeMap<StatsPeriod, Counters>) {
+    for (period, counters) in moves {
+        let entry = into.entry(period).or_default();
+        for (name, value) in counters.0 {
+            entry.add(name, value);
+        }
+    }
+    for counters in into.values_mut() {
+        counters.0.retain(|_, v| *v != 0);
+    }
+    into.retain(|_, c| !c.0.is_empty());
+}
+
 /// `STATION#<sid>` / `SERVED#<client id>`: per period, how many activities link the
-/// recipient. Its version guards the read-modify-write.
+/// recipient, and the population types they are counted under. Its version guards the
+/// read-modify-write.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ServedRecord {
     pub pk: String,
@@ -291,15 +336,19 @@ pub struct ServedRecord {
     pub client_id: String,
     /// Period key (`ALL`, `YYYY-MM`) → activities linking the recipient in it (> 0).
     pub counts: BTreeMap<String, i64>,
+    /// The recipient's population types as the counters have them.
+    #[serde(default)]
+    pub types: Vec<PopulationType>,
     pub version: u64,
 }
 
 /// The writes to the served-reference items of an activity write, and how
-/// `served_people` moves per period as a result.
+/// `served_people` and the population counters move per period as a result.
 #[derive(Default)]
 pub struct ServedPlan {
     pub writes: Vec<TransactWriteItem>,
     pub served_people: BTreeMap<StatsPeriod, i64>,
+    pub population: BTreeMap<StatsPeriod, Counters>,
 }
 
 /// Applies per-period count moves to one recipient's counts; answers how
@@ -329,11 +378,13 @@ pub fn apply_served(
 impl Store {
     /// Reads the served-reference items of the recipients whose counts move, and plans
     /// their conditional writes. A concurrent change to any of them fails the
-    /// transaction, and the caller retries the whole write.
+    /// transaction, and the caller retries the whole write. A recipient without an item
+    /// is counted under the types in `types_read` (what the activity write read).
     pub async fn plan_served(
         &self,
         station_id: &str,
         changes: &BTreeMap<String, BTreeMap<StatsPeriod, i64>>,
+        types_read: &BTreeMap<String, Vec<PopulationType>>,
     ) -> anyhow::Result<ServedPlan> {
         let mut plan = ServedPlan::default();
         if changes.is_empty() {
@@ -349,6 +400,11 @@ impl Store {
             for (period, delta) in apply_served(&mut counts, moves) {
                 *plan.served_people.entry(period).or_insert(0) += delta;
             }
+            let types = match before {
+                Some(record) => record.types.clone(),
+                None => types_read.get(client_id).cloned().unwrap_or_default(),
+            };
+            merge(&mut plan.population, population_changes(&types, moves));
             let (pk, sk) = keys::served(station_id, client_id);
             let write = match (before, counts.is_empty()) {
                 (Some(before), true) => self.delete_versioned(&pk, &sk, before.version)?,
@@ -359,6 +415,7 @@ impl Store {
                         kind: "served_refs".into(),
                         client_id: client_id.clone(),
                         counts,
+                        types,
                         version: before.version + 1,
                     },
                     before.version,
@@ -369,6 +426,7 @@ impl Store {
                     kind: "served_refs".into(),
                     client_id: client_id.clone(),
                     counts,
+                    types,
                     version: 1,
                 })?,
                 // Nothing was counted and nothing is: no write.
@@ -380,17 +438,51 @@ impl Store {
         Ok(plan)
     }
 
-    /// The `ADD` updates of the stats items for counter moves plus `served_people` moves.
-    /// One update per period item; none for a period that does not move.
+    /// The change of a recipient's population types to `new`, for the people
+    /// module's transaction: their served-reference item takes the new types and the
+    /// population counters move by their link counts. A recipient without one gets an
+    /// item with no counts, so that an activity write that read the old types meets it
+    /// and retries. Position 0 of the answer is the conditional served-reference write.
+    pub async fn retype_served(
+        &self,
+        station_id: &str,
+        client_id: &str,
+        new: &[PopulationType],
+    ) -> anyhow::Result<Vec<TransactWriteItem>> {
+        let (pk, sk) = keys::served(station_id, client_id);
+        let Some(record) = self.get::<ServedRecord>(&pk, &sk).await? else {
+            let record = ServedRecord {
+                pk,
+                sk,
+                kind: "served_refs".into(),
+                client_id: client_id.into(),
+                counts: BTreeMap::new(),
+                types: new.to_vec(),
+                version: 1,
+            };
+            return Ok(vec![self.put_new(&record)?]);
+        };
+        let changes = retype_changes(&record.counts, &record.types, new);
+        let expected = record.version;
+        let record = ServedRecord { types: new.to_vec(), version: expected + 1, ..record };
+        let mut writes = vec![self.put_versioned(&record, expected)?];
+        writes.extend(self.counter_writes(station_id, changes, &ServedPlan::default())?);
+        Ok(writes)
+    }
+
+    /// The `ADD` updates of the stats items for counter moves plus the served-reference
+    /// moves of `served`. One update per period item; none for a period that does not
+    /// move.
     pub fn counter_writes(
         &self,
         station_id: &str,
         mut changes: BTreeMap<StatsPeriod, Counters>,
-        served_people: &BTreeMap<StatsPeriod, i64>,
+        served: &ServedPlan,
     ) -> anyhow::Result<Vec<TransactWriteItem>> {
-        for (period, delta) in served_people {
+        for (period, delta) in &served.served_people {
             changes.entry(*period).or_default().add(attr::SERVED_PEOPLE, *delta);
         }
+        merge(&mut changes, served.population.clone());
         let mut writes = Vec::new();
         for (period, counters) in changes {
             let moves: Vec<(&String, &i64)> = counters.0.iter().filter(|(_, v)| **v != 0).collect();
@@ -491,12 +583,23 @@ pub struct Recount {
     pub counters: BTreeMap<StatsPeriod, Counters>,
     /// Per recipient, per period key, the activities that link them.
     pub served: BTreeMap<String, BTreeMap<String, i64>>,
+    /// Per linked recipient, the population types they were counted under.
+    pub served_types: BTreeMap<String, Vec<PopulationType>>,
 }
 
-/// Recomputes the counters of a station from all its activities.
-pub fn recount<'a>(activities: impl IntoIterator<Item = &'a ActivityFigures>) -> Recount {
+/// Recomputes the counters of a station from all its activities, counting each linked
+/// recipient under `current_types` (their 人群类型 now), or where it does not name them
+/// under the types an activity read.
+pub fn recount<'a>(
+    activities: impl IntoIterator<Item = &'a ActivityFigures>,
+    current_types: &BTreeMap<String, Vec<PopulationType>>,
+) -> Recount {
     let mut out = Recount::default();
     for figures in activities {
+        for (client, types) in &figures.clients {
+            let types = current_types.get(client).unwrap_or(types);
+            out.served_types.insert(client.clone(), types.clone());
+        }
         for (period, counters) in counter_changes(None, Some(figures)) {
             let entry = out.counters.entry(period).or_default();
             for (name, value) in counters.0 {
@@ -510,10 +613,12 @@ pub fn recount<'a>(activities: impl IntoIterator<Item = &'a ActivityFigures>) ->
             }
         }
     }
-    for counts in out.served.values() {
+    for (client, counts) in &out.served {
         for period in counts.keys().filter_map(|k| StatsPeriod::from_key(k)) {
             out.counters.entry(period).or_default().add(attr::SERVED_PEOPLE, 1);
         }
+        let types = out.served_types.get(client).map(Vec::as_slice).unwrap_or_default();
+        merge(&mut out.counters, retype_changes(counts, &[], types));
     }
     out
 }
@@ -609,6 +714,7 @@ impl Store {
                 kind: "served_refs".into(),
                 client_id: client_id.clone(),
                 counts: counts.clone(),
+                types: recount.served_types.get(client_id).cloned().unwrap_or_default(),
                 version: versions.get(client_id.as_str()).copied().unwrap_or(0) + 1,
             })?);
         }
@@ -686,32 +792,39 @@ mod activity_stats_tests {
     struct Ledger {
         counters: BTreeMap<StatsPeriod, Counters>,
         served: BTreeMap<String, BTreeMap<String, i64>>,
+        /// The types of the served-reference items.
+        types: BTreeMap<String, Vec<PopulationType>>,
     }
 
     impl Ledger {
         fn write(&mut self, old: Option<&ActivityFigures>, new: Option<&ActivityFigures>) {
             let mut served_people: BTreeMap<StatsPeriod, i64> = BTreeMap::new();
+            let mut changes = counter_changes(old, new);
             for (client, moves) in served_changes(old, new) {
+                let read = new.or(old).and_then(|f| f.clients.get(&client)).cloned();
+                let types = self.types.entry(client.clone()).or_insert(read.unwrap_or_default());
+                merge(&mut changes, population_changes(types, &moves));
                 let counts = self.served.entry(client.clone()).or_default();
                 for (period, d) in apply_served(counts, &moves) {
                     *served_people.entry(period).or_insert(0) += d;
                 }
                 if counts.is_empty() {
                     self.served.remove(&client);
+                    self.types.remove(&client);
                 }
             }
-            let mut changes = counter_changes(old, new);
             for (period, d) in served_people {
                 changes.entry(period).or_default().add(attr::SERVED_PEOPLE, d);
             }
-            for (period, counters) in changes {
-                let entry = self.counters.entry(period).or_default();
-                for (name, value) in counters.0 {
-                    entry.add(name, value);
-                }
-                entry.0.retain(|_, v| *v != 0);
+            merge(&mut self.counters, changes);
+        }
+
+        /// The people module changes a recipient's population types.
+        fn retype(&mut self, client: &str, new: &[PopulationType]) {
+            let old = self.types.insert(client.to_string(), new.to_vec()).unwrap_or_default();
+            if let Some(counts) = self.served.get(client) {
+                merge(&mut self.counters, retype_changes(counts, &old, new));
             }
-            self.counters.retain(|_, c| !c.0.is_empty());
         }
 
         fn stats(&self, period: StatsPeriod) -> Stats {
@@ -719,7 +832,7 @@ mod activity_stats_tests {
         }
 
         fn assert_matches_recount(&self, all: &[&ActivityFigures]) {
-            let mut fresh = recount(all.iter().copied());
+            let mut fresh = recount(all.iter().copied(), &self.types);
             for c in fresh.counters.values_mut() {
                 c.0.retain(|_, v| *v != 0);
             }
@@ -882,8 +995,48 @@ mod activity_stats_tests {
 
     #[test]
     fn a_recipient_with_a_repeated_population_type_counts_it_once() {
-        let f = figures("2026-10", "home_visit", false, 1, 0, &[("c1", &[Elderly, Elderly])]);
-        assert_eq!(f.counters().get(&attr::population("elderly")), 1);
+        let moves = BTreeMap::from([(StatsPeriod::AllTime, 1)]);
+        let changes = population_changes(&[Elderly, Elderly], &moves);
+        assert_eq!(changes[&StatsPeriod::AllTime].get(&attr::population("elderly")), 1);
+    }
+
+    /// 各类型人群服务人次 counts each linked recipient under their 人群类型 now: a change
+    /// of types moves every period they were served in, and nothing else.
+    #[test]
+    fn a_recipient_whose_types_change_is_counted_under_the_new_types() {
+        let c1: (&str, &[PopulationType]) = ("c1", &[Elderly]);
+        let c2: (&str, &[PopulationType]) = ("c2", &[Children]);
+        let a = figures("2026-10", "home_visit", false, 1, 0, &[c1]);
+        let b = figures("2026-11", "group_work", false, 2, 4, &[c1, c2]);
+        let mut ledger = Ledger::default();
+        ledger.write(None, Some(&a));
+        ledger.write(None, Some(&b));
+        let nov = StatsPeriod::Month(month("2026-11"));
+        let before = ledger.stats(StatsPeriod::AllTime);
+
+        ledger.retype("c1", &[Elderly, Disabled]);
+        let all = ledger.stats(StatsPeriod::AllTime);
+        assert_eq!(all.by_population_type["elderly"], 2);
+        assert_eq!(all.by_population_type["disabled"], 2);
+        assert_eq!(ledger.stats(nov).by_population_type["disabled"], 1);
+        assert_eq!(
+            (all.person_times, all.served_people),
+            (before.person_times, before.served_people)
+        );
+        ledger.assert_matches_recount(&[&a, &b]);
+
+        // An activity saved later with the types it read before the change still counts
+        // c1 under the new ones, and dropping c1 takes exactly those away.
+        let b2 = figures("2026-11", "group_work", false, 2, 4, &[c2]);
+        ledger.write(Some(&b), Some(&b2));
+        assert_eq!(ledger.stats(nov).by_population_type["disabled"], 0);
+        assert_eq!(ledger.stats(StatsPeriod::AllTime).by_population_type["disabled"], 1);
+        ledger.assert_matches_recount(&[&a, &b2]);
+
+        // Someone never served changes types: nothing moves.
+        let counters = ledger.counters.clone();
+        ledger.retype("c9", &[Women]);
+        assert_eq!(ledger.counters, counters);
     }
 
     #[test]

@@ -168,6 +168,62 @@ async fn the_dashboard_figures_follow_the_definitions_this_month_and_all_time() 
     );
 }
 
+/// 各类型人群服务人次 counts each linked recipient under their 人群类型 now: editing a
+/// recipient's types moves the figures of every period they were served in at once, and a
+/// later save of one of those activities moves nothing more.
+#[tokio::test]
+async fn a_recipients_new_population_types_count_wherever_they_were_served() {
+    let w = world().await;
+    let (t, a) = (&w.t, &w.station_a);
+    let w1 = add_worker(t, a, "李华", 1).await;
+    let c1 = add_client(t, a, "张大爷", 1, &["elderly"]).await;
+    let c2 = add_client(t, a, "小明", 2, &["children"]).await;
+    let (now, before) = dates();
+    let visit =
+        create(t, a, activity("入户探访", "home_visit", true, &now, &w1, &[], &[&c1], 0)).await;
+    create(t, a, activity("长者小组", "group_work", true, &before, &w1, &[], &[&c1, &c2], 3)).await;
+
+    let client = t.get(&format!("/api/clients/{c1}"), a).await.expect(200);
+    let edit = json!({"population_types": ["elderly", "disabled"], "version": client["version"]});
+    t.put(&format!("/api/clients/{c1}"), a, edit).await.expect(200);
+
+    let this_month = stats(1, 1, 1, 1, 2, &[("elderly", 1), ("disabled", 1)]);
+    let all_time = stats(
+        2,
+        2,
+        6,
+        2,
+        2,
+        &[("elderly", 2), ("disabled", 2), ("children", 1), ("unregistered", 3)],
+    );
+    let dashboard = t.get("/api/dashboard", a).await.expect(200);
+    assert_eq!(dashboard["stats"]["this_month"], this_month);
+    assert_eq!(dashboard["stats"]["all_time"], all_time);
+    let month = &now[..7];
+    let summary = t.get(&format!("/api/summaries/{month}"), a).await.expect(200);
+    assert_eq!(summary["stats"]["by_population_type"], this_month["by_population_type"]);
+
+    // Saving the visit again (it kept the types it read) changes nothing.
+    let mut again = activity("入户探访", "home_visit", true, &now, &w1, &[], &[&c1], 0);
+    again["version"] = json!(1);
+    t.put(&format!("/api/activities/{}", id(&visit)), a, again).await.expect(200);
+    let dashboard = t.get("/api/dashboard", a).await.expect(200);
+    assert_eq!(dashboard["stats"]["all_time"], all_time);
+
+    // Dropping a type takes it away everywhere, and the recount agrees.
+    let client = t.get(&format!("/api/clients/{c1}"), a).await.expect(200);
+    let edit = json!({"population_types": ["disabled"], "version": client["version"]});
+    t.put(&format!("/api/clients/{c1}"), a, edit).await.expect(200);
+    let dashboard = t.get("/api/dashboard", a).await.expect(200);
+    let all_time = stats(2, 2, 6, 2, 2, &[("disabled", 2), ("children", 1), ("unregistered", 3)]);
+    assert_eq!(dashboard["stats"]["all_time"], all_time);
+    let recount = t
+        .post("/api/admin/recount", &w.county_a, json!({"station_id": w.station_a_id}))
+        .await
+        .expect(200);
+    assert_eq!(recount["all_time"], all_time);
+}
+
 #[tokio::test]
 async fn a_recount_repairs_counters_and_only_admins_over_the_station_may_run_it() {
     let w = world().await;

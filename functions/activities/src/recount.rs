@@ -7,6 +7,7 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use swz_shared::activities::ActivityRecord;
 use swz_shared::domain::Month;
+use swz_shared::people::ClientRecord;
 use swz_shared::stats::{Stats, StatsPeriod, recount as recount_figures};
 use swz_shared::store::{Index, Query, keys};
 use swz_shared::{ApiError, ApiResult, App, Caller};
@@ -57,7 +58,12 @@ pub async fn recount(
     let activities: Vec<ActivityRecord> = app.store.query_all(&query).await?;
     let figures =
         activities.iter().map(ActivityRecord::figures).collect::<anyhow::Result<Vec<_>>>()?;
-    let fresh = recount_figures(&figures);
+    // 各类型人群服务人次 counts recipients under their 人群类型 now.
+    let query =
+        Query::new(Index::Table, keys::station(&station.id).0).begins_with(keys::CLIENT_PREFIX);
+    let clients: Vec<ClientRecord> = app.store.query_all(&query).await?;
+    let current_types = clients.into_iter().map(|c| (c.id, c.population_types)).collect();
+    let fresh = recount_figures(&figures, &current_types);
     app.store.rebuild_stats(&station.id, &fresh).await?;
     let audit =
         app.store.audit(&caller.actor(), "recount", "station", &station.id, Some(&station.id))?;

@@ -78,13 +78,20 @@ pub async fn write(
     let store = &app.store;
     let old_figures = old.map(ActivityRecord::figures).transpose()?;
     let new_figures = new.map(ActivityRecord::figures).transpose()?;
+    // The population types this write read, for recipients not yet counted anywhere.
+    let types_read =
+        old_figures.iter().chain(&new_figures).flat_map(|f| f.clients.clone()).collect();
     let served = store
-        .plan_served(station_id, &served_changes(old_figures.as_ref(), new_figures.as_ref()))
+        .plan_served(
+            station_id,
+            &served_changes(old_figures.as_ref(), new_figures.as_ref()),
+            &types_read,
+        )
         .await?;
     let counters = store.counter_writes(
         station_id,
         counter_changes(old_figures.as_ref(), new_figures.as_ref()),
-        &served.served_people,
+        &served,
     )?;
 
     let mut writes = Vec::new();

@@ -6,6 +6,8 @@
 //! transaction as the client, and an exact ID-number search reads it. Every create,
 //! delete and hide moves the station's client count in that transaction too.
 
+use std::collections::BTreeSet;
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -16,7 +18,9 @@ use swz_shared::people::{
     ActivitySummary, ClientActivityLink, ClientRecord, EmergencyContactRecord, PersonQuery, id_hash,
 };
 use swz_shared::stats::clients_delta;
-use swz_shared::store::{CursorScope, Index, PageRequest, Query, TxError, keys, tx_error};
+use swz_shared::store::{
+    CursorScope, Index, PageRequest, Query, TransactWriteItem, TxError, keys, tx_error,
+};
 use swz_shared::{ApiError, ApiResult, App, Caller, StationScope, Validator};
 use utoipa::{IntoParams, ToSchema};
 
@@ -163,6 +167,7 @@ impl ClientIdGuard {
 const ID_TAKEN: &str = "本站已有该身份证号码的服务对象";
 const WORKER_GONE: &str = "负责社工已离职或不存在，请重新选择";
 const STALE: &str = "记录已被他人修改，请刷新后重试";
+const BUSY: &str = "该服务对象的服务记录正在更新，请稍后重试";
 
 #[utoipa::path(get, path = "/api/clients", tag = "clients", params(ListParams, PageParams),
     responses((status = 200, description = "本站服务对象（身份证号、手机号已脱敏）", body = List<ClientView>)))]
@@ -330,6 +335,7 @@ pub async fn update(
 
     let expected = client.version;
     let old_hash = client.id_hash.clone();
+    let old_types = client.population_types.clone();
     apply(&app, &mut client, fields);
     client.version += 1;
     client.updated_at = jiff::Timestamp::now().to_string();
@@ -338,6 +344,7 @@ pub async fn update(
         app.store.audit(&caller.actor(), "update", "client", &id, Some(station.station_id()))?,
     ];
     let mut conflicts = Vec::new();
+    retype(&app, &station, &client, &old_types, &mut writes, &mut conflicts).await?;
     if client.id_hash != old_hash {
         let (pk, sk) = keys::client_id_guard(station.station_id(), &old_hash);
         writes.push(app.store.delete(&pk, &sk)?);
@@ -456,6 +463,7 @@ async fn restore(
     sent: ClientRecord,
 ) -> ApiResult<(StatusCode, Json<ClientView>)> {
     let expected = hidden.version;
+    let hidden_types = hidden.population_types.clone();
     let client = ClientRecord {
         pk: hidden.pk,
         sk: hidden.sk,
@@ -466,7 +474,7 @@ async fn restore(
         created_at: hidden.created_at,
         ..sent
     };
-    // Positions matter: 0 is the hidden record as read, 3 the responsible worker's check.
+    // Position 0 is the hidden record as read.
     let mut writes = vec![
         app.store.put_versioned(&client, expected)?,
         clients_delta(&app.store, station.station_id(), 1)?,
@@ -478,15 +486,36 @@ async fn restore(
             Some(station.station_id()),
         )?,
     ];
+    let mut conflicts = vec![(0, ID_TAKEN)];
     if let Some(worker_id) = &client.responsible_worker_id {
+        conflicts.push((writes.len(), WORKER_GONE));
         writes.push(app.store.check_current_worker(station.station_id(), worker_id)?);
     }
-    app.store
-        .transact(writes)
-        .await
-        .map_err(|e| tx_error(e, &[(0, ID_TAKEN), (3, WORKER_GONE)]))?;
+    retype(app, station, &client, &hidden_types, &mut writes, &mut conflicts).await?;
+    app.store.transact(writes).await.map_err(|e| tx_error(e, &conflicts))?;
     tracing::info!(client_id = %client.id, "hidden client restored");
     Ok((StatusCode::CREATED, Json(ClientView::full(app, client)?)))
+}
+
+/// When a client's population types change, the statistics that count them (各类型人群服务人次
+/// of every activity they are linked to) move with them, in the client's transaction.
+async fn retype(
+    app: &App,
+    station: &StationScope,
+    client: &ClientRecord,
+    old_types: &[PopulationType],
+    writes: &mut Vec<TransactWriteItem>,
+    conflicts: &mut Vec<(usize, &'static str)>,
+) -> ApiResult<()> {
+    let set = |types: &[PopulationType]| types.iter().copied().collect::<BTreeSet<_>>();
+    if set(old_types) == set(&client.population_types) {
+        return Ok(());
+    }
+    let moves =
+        app.store.retype_served(station.station_id(), &client.id, &client.population_types).await?;
+    conflicts.push((writes.len(), BUSY));
+    writes.extend(moves);
+    Ok(())
 }
 
 /// The client whose ID number has this hash, through the station's guard: a visible one,

@@ -15,12 +15,14 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, ConditionCheck, Delete, KeysAndAttributes, Put, TransactWriteItem, Update,
+    AttributeValue, ConditionCheck, Delete, KeysAndAttributes, Put, Update,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
+/// One item of a transaction, as the modules assemble them.
+pub use aws_sdk_dynamodb::types::TransactWriteItem;
 pub use cursor::{CursorCodec, CursorScope, invalid_cursor};
 
 pub type Item = HashMap<String, AttributeValue>;
