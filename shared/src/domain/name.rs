@@ -14,23 +14,31 @@ const DOT_LOOKALIKES: &[char] = &[
 const MAX_NAME_CHARS: usize = 50;
 
 /// A person's name: trimmed, 1 to 50 characters, no control characters, one form of the
-/// middle dot. Characters outside the Basic Multilingual Plane (生僻字) are kept as they are.
+/// middle dot, and no spaces inside but one between two words of a name in Latin letters
+/// (`林　静` is 林静, `John  Smith` is John Smith), so that searches find it. Characters
+/// outside the Basic Multilingual Plane (生僻字) are kept as they are.
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct PersonName(String);
 
 impl PersonName {
     pub fn parse(input: &str) -> Result<Self, &'static str> {
-        let value: String = input
-            .trim()
-            .chars()
-            .map(|c| if DOT_LOOKALIKES.contains(&c) { '·' } else { c })
-            .collect();
+        if input.trim().chars().any(is_forbidden) {
+            return Err("姓名不能包含控制字符");
+        }
+        let dotted: String =
+            input.chars().map(|c| if DOT_LOOKALIKES.contains(&c) { '·' } else { c }).collect();
+        let mut value = String::with_capacity(dotted.len());
+        for word in dotted.split_whitespace() {
+            let joins_words =
+                |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() && c < '\u{2E80}');
+            if joins_words(value.chars().last()) && joins_words(word.chars().next()) {
+                value.push(' ');
+            }
+            value.push_str(word);
+        }
         if value.is_empty() {
             return Err("请填写姓名");
-        }
-        if value.chars().any(is_forbidden) {
-            return Err("姓名不能包含控制字符");
         }
         if value.chars().count() > MAX_NAME_CHARS {
             return Err("姓名不能超过50个字");
@@ -93,6 +101,21 @@ mod tests {
     #[test]
     fn surrounding_white_space_is_trimmed() {
         assert_eq!(PersonName::parse("  张三\u{3000}").unwrap().as_str(), "张三");
+    }
+
+    #[test]
+    fn spaces_inside_go_except_one_between_latin_words() {
+        let cases = [
+            ("林　静", "林静"),
+            ("林 静", "林静"),
+            ("阿卜杜 · 热合曼", "阿卜杜·热合曼"),
+            ("John   Smith", "John Smith"),
+            ("Zoë  Li", "Zoë Li"),
+            ("李 Lily", "李Lily"),
+        ];
+        for (raw, name) in cases {
+            assert_eq!(PersonName::parse(raw).unwrap().as_str(), name, "{raw}");
+        }
     }
 
     #[test]
