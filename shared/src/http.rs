@@ -91,17 +91,41 @@ fn shape_message(inner: &str) -> String {
     let message = inner.split(" at line ").next().unwrap_or(inner);
     if message.starts_with("missing field") {
         "缺少此项".into()
-    } else if message.starts_with("invalid type") {
-        "格式不正确".into()
+    } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
+        expected(message)
+            .unwrap_or(if message.starts_with("invalid type") {
+                "格式不正确"
+            } else {
+                "取值不正确"
+            })
+            .into()
     } else if message.starts_with("unknown variant") {
         "取值不在可选范围内".into()
-    } else if message.starts_with("invalid length") || message.starts_with("invalid value") {
+    } else if message.starts_with("invalid length") {
         "取值不正确".into()
     } else if message.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
         message.to_string()
     } else {
         "格式不正确".into()
     }
+}
+
+/// What serde's "…, expected X" asked for, in words a form can show.
+fn expected(message: &str) -> Option<&'static str> {
+    let (_, wanted) = message.rsplit_once(", expected ")?;
+    let wanted = wanted.trim_start_matches("an optional ").trim_start_matches("option ");
+    Some(match wanted {
+        w if w.starts_with("a string") || w.starts_with("a borrowed string") => "应为文字",
+        w if w.starts_with('u') && w[1..].starts_with(|c: char| c.is_ascii_digit()) => {
+            "应为不小于0的整数"
+        }
+        w if w.starts_with('i') && w[1..].starts_with(|c: char| c.is_ascii_digit()) => "应为整数",
+        w if w.starts_with('f') && w[1..].starts_with(|c: char| c.is_ascii_digit()) => "应为数字",
+        w if w.starts_with("a sequence") => "应为列表",
+        w if w.starts_with("a boolean") => "应为 true 或 false",
+        w if w.starts_with("struct") || w.starts_with("a map") => "应为对象",
+        _ => return None,
+    })
 }
 
 /// A yes/no query value (`?unread=true`): absent, empty, `false` or `0` is no, `true` or
@@ -309,6 +333,36 @@ mod tests {
         );
         assert_eq!(field_of("version", "invalid type: string \"a\", expected u64"), "version");
         assert_eq!(field_of(".", "trailing characters"), "body");
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_says_what_was_expected() {
+        use serde_json::json;
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Form {
+            title: Option<String>,
+            size: u64,
+            ids: Vec<String>,
+        }
+        let complaint = |body: serde_json::Value| match decode::<Form>(body) {
+            Err(ApiError::Validation(fields)) => fields.into_iter().next().unwrap(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            complaint(json!({"title": 1, "size": 1, "ids": []})),
+            ("title".into(), "应为文字".into())
+        );
+        assert_eq!(
+            complaint(json!({"size": "1", "ids": []})),
+            ("size".into(), "应为不小于0的整数".into())
+        );
+        assert_eq!(
+            complaint(json!({"size": -1, "ids": []})),
+            ("size".into(), "应为不小于0的整数".into())
+        );
+        assert_eq!(complaint(json!({"size": 1, "ids": "a"})), ("ids".into(), "应为列表".into()));
+        assert_eq!(complaint(json!({"size": 1})), ("ids".into(), "缺少此项".into()));
     }
 
     #[test]
