@@ -514,7 +514,11 @@ async fn attachments_are_checked_counted_and_deleted_with_their_object() {
     // Adding a file leaves the summary's version alone, so a draft being edited saves.
     let draft =
         t.put(&path, &w.station_a, json!({"text": "见附件", "version": 0})).await.expect(200);
-    declare(t, &w.station_a, &month, "照片.jpg", "image/jpeg", 10).await.expect(201);
+    let photo = declare(t, &w.station_a, &month, "照片.jpg", "image/jpeg", 10).await.expect(201);
+    // Declared but never uploaded: listed, and its download says why there is none.
+    let pending =
+        t.get(&format!("{path}/attachments/{}", photo["id"].as_str().unwrap()), &w.station_a).await;
+    assert_eq!((pending.status, pending.code()), (409, "conflict"));
     t.put(&path, &w.station_a, json!({"text": "见附件。", "version": draft["version"]}))
         .await
         .expect(200);

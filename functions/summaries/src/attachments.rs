@@ -185,7 +185,7 @@ pub async fn admin_download(
 /// A download link to an attachment whose bytes have arrived.
 async fn link(app: &App, attachment: &SummaryAttachmentRecord) -> ApiResult<Json<Download>> {
     if !attachment.uploaded && !has_arrived(app, &attachment.meta).await? {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::conflict("附件尚未上传完成，请重新上传后再下载"));
     }
     let url =
         app.files.presign_download(&attachment.meta.object_key, &attachment.meta.file_name).await?;
