@@ -23,9 +23,9 @@ const MAX_COMMENT_CHARS: usize = 500;
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
-    /// The month, `YYYY-MM`; required.
+    /// The month, `YYYY-MM`; the current month in China when left out.
     #[serde(default)]
-    #[param(value_type = String, required = true, pattern = "^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$",
+    #[param(value_type = Option<String>, pattern = "^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$",
         example = "2026-11")]
     month: Option<String>,
     /// Only the stations whose summary stands so (a draft is `not_submitted`); all
@@ -132,7 +132,7 @@ pub async fn list(
 ) -> ApiResult<List<StationMonth>> {
     let region = caller.admin_region()?;
     let month = match params.month.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-        None => return Err(ApiError::field("month", "请选择月份")),
+        None => Month::current(),
         Some(raw) => Month::parse(raw).map_err(ApiError::bad_request)?,
     };
     let filter = match params.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
