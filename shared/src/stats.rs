@@ -442,12 +442,15 @@ impl Store {
     /// module's transaction: their served-reference item takes the new types and the
     /// population counters move by their link counts. A recipient without one gets an
     /// item with no counts, so that an activity write that read the old types meets it
-    /// and retries. Position 0 of the answer is the conditional served-reference write.
+    /// and retries. `clients` moves the station's client count in the same update of the
+    /// all-time item (a transaction may touch an item once). Position 0 of the answer is
+    /// the conditional served-reference write.
     pub async fn retype_served(
         &self,
         station_id: &str,
         client_id: &str,
         new: &[PopulationType],
+        clients: i64,
     ) -> anyhow::Result<Vec<TransactWriteItem>> {
         let (pk, sk) = keys::served(station_id, client_id);
         let Some(record) = self.get::<ServedRecord>(&pk, &sk).await? else {
@@ -460,9 +463,14 @@ impl Store {
                 types: new.to_vec(),
                 version: 1,
             };
-            return Ok(vec![self.put_new(&record)?]);
+            let mut writes = vec![self.put_new(&record)?];
+            if clients != 0 {
+                writes.push(clients_delta(self, station_id, clients)?);
+            }
+            return Ok(writes);
         };
-        let changes = retype_changes(&record.counts, &record.types, new);
+        let mut changes = retype_changes(&record.counts, &record.types, new);
+        changes.entry(StatsPeriod::AllTime).or_default().add(attr::CLIENTS, clients);
         let expected = record.version;
         let record = ServedRecord { types: new.to_vec(), version: expected + 1, ..record };
         let mut writes = vec![self.put_versioned(&record, expected)?];

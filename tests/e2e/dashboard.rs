@@ -222,6 +222,18 @@ async fn a_recipients_new_population_types_count_wherever_they_were_served() {
         .await
         .expect(200);
     assert_eq!(recount["all_time"], all_time);
+
+    // 小明 is deleted (hidden: he has a record) and added again as a 残疾人 as well:
+    // the same record, counted again, under his new types.
+    let client = t.get(&format!("/api/clients/{c2}"), a).await.expect(200);
+    t.delete(&format!("/api/clients/{c2}"), a).await.expect(204);
+    let mut again = client.clone();
+    again["population_types"] = json!(["children", "disabled"]);
+    let restored = t.post("/api/clients", a, again).await.expect(201);
+    assert_eq!(restored["id"], c2.as_str());
+    let dashboard = t.get("/api/dashboard", a).await.expect(200);
+    let all_time = stats(2, 2, 6, 2, 2, &[("disabled", 3), ("children", 1), ("unregistered", 3)]);
+    assert_eq!(dashboard["stats"]["all_time"], all_time);
 }
 
 #[tokio::test]

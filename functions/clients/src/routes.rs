@@ -344,7 +344,7 @@ pub async fn update(
         app.store.audit(&caller.actor(), "update", "client", &id, Some(station.station_id()))?,
     ];
     let mut conflicts = Vec::new();
-    retype(&app, &station, &client, &old_types, &mut writes, &mut conflicts).await?;
+    retype(&app, &station, &client, &old_types, 0, &mut writes, &mut conflicts).await?;
     if client.id_hash != old_hash {
         let (pk, sk) = keys::client_id_guard(station.station_id(), &old_hash);
         writes.push(app.store.delete(&pk, &sk)?);
@@ -474,10 +474,11 @@ async fn restore(
         created_at: hidden.created_at,
         ..sent
     };
-    // Position 0 is the hidden record as read.
+    // Position 0 is the hidden record as read. The client counts again: through the
+    // retyping when their types change (it updates the same totals item), else alone.
+    let retyped = !same_types(&hidden_types, &client.population_types);
     let mut writes = vec![
         app.store.put_versioned(&client, expected)?,
-        clients_delta(&app.store, station.station_id(), 1)?,
         app.store.audit(
             &caller.actor(),
             "restore",
@@ -491,7 +492,11 @@ async fn restore(
         conflicts.push((writes.len(), WORKER_GONE));
         writes.push(app.store.check_current_worker(station.station_id(), worker_id)?);
     }
-    retype(app, station, &client, &hidden_types, &mut writes, &mut conflicts).await?;
+    if retyped {
+        retype(app, station, &client, &hidden_types, 1, &mut writes, &mut conflicts).await?;
+    } else {
+        writes.push(clients_delta(&app.store, station.station_id(), 1)?);
+    }
     app.store.transact(writes).await.map_err(|e| tx_error(e, &conflicts))?;
     tracing::info!(client_id = %client.id, "hidden client restored");
     Ok((StatusCode::CREATED, Json(ClientView::full(app, client)?)))
@@ -499,23 +504,31 @@ async fn restore(
 
 /// When a client's population types change, the statistics that count them (各类型人群服务人次
 /// of every activity they are linked to) move with them, in the client's transaction.
+/// `clients` moves the station's client count along (see `Store::retype_served`).
 async fn retype(
     app: &App,
     station: &StationScope,
     client: &ClientRecord,
     old_types: &[PopulationType],
+    clients: i64,
     writes: &mut Vec<TransactWriteItem>,
     conflicts: &mut Vec<(usize, &'static str)>,
 ) -> ApiResult<()> {
-    let set = |types: &[PopulationType]| types.iter().copied().collect::<BTreeSet<_>>();
-    if set(old_types) == set(&client.population_types) {
+    if same_types(old_types, &client.population_types) {
         return Ok(());
     }
-    let moves =
-        app.store.retype_served(station.station_id(), &client.id, &client.population_types).await?;
+    let moves = app
+        .store
+        .retype_served(station.station_id(), &client.id, &client.population_types, clients)
+        .await?;
     conflicts.push((writes.len(), BUSY));
     writes.extend(moves);
     Ok(())
+}
+
+fn same_types(a: &[PopulationType], b: &[PopulationType]) -> bool {
+    let set = |types: &[PopulationType]| types.iter().copied().collect::<BTreeSet<_>>();
+    set(a) == set(b)
 }
 
 /// The client whose ID number has this hash, through the station's guard: a visible one,
