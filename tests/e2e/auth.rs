@@ -70,6 +70,18 @@ async fn wrong_passwords_are_refused_then_throttled_then_recover() {
     t.try_login("root", PASSWORD).await.expect(200);
 }
 
+/// Failures sent at the same moment all count: a guesser gains nothing by sending them in
+/// parallel.
+#[tokio::test]
+async fn failed_logins_sent_in_parallel_all_count_towards_the_lock() {
+    let t = spawn_app().await;
+    let answers =
+        futures::future::join_all((0..12).map(|_| t.try_login("root", "wrong-password-1"))).await;
+    assert!(answers.iter().all(|a| a.status == 401 || a.status == 429));
+    let locked = t.try_login("root", PASSWORD).await;
+    assert_eq!(locked.status, 429, "{}", locked.body);
+}
+
 #[tokio::test]
 async fn a_token_issued_before_a_password_change_stops_working() {
     let t = spawn_app().await;
