@@ -20,9 +20,12 @@ impl Phone {
     /// office, a household or an agency's hotline may have.
     pub fn parse_contact(input: &str) -> Result<Self, &'static str> {
         let value = digits_of(input).ok_or("请填写联系电话")?;
+        let international =
+            || value.strip_prefix("+86").and_then(|rest| landline(&format!("0{rest}"), None));
         mobile(&value)
-            .or_else(|| landline(&value))
-            .ok_or("联系电话不正确，应为11位手机号码或带区号的固定电话（如0571-87654321）")
+            .or_else(|| landline(&value, typed_area_code(input)))
+            .or_else(international)
+            .ok_or("联系电话不正确，应为11位手机号码、带区号的固定电话（如0571-87654321）或400/800电话")
             .map(Self)
     }
 
@@ -59,10 +62,21 @@ fn mobile(value: &str) -> Option<String> {
     valid.then(|| value.to_string())
 }
 
-/// `0571-87654321` from `057187654321`: area codes are 010 and 02X, else four digits, and
-/// the local number is seven or eight digits not starting 0 or 1. `4008001234` and
-/// `8008001234` (service hotlines) stay as they are.
-fn landline(value: &str) -> Option<String> {
+/// How long the area code typed apart (`0571-…`, `(0571) …`) is, if one was.
+fn typed_area_code(input: &str) -> Option<usize> {
+    let normal = super::normalize_code(input);
+    let rest = normal.strip_prefix('(').unwrap_or(&normal);
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let apart = matches!(rest.as_bytes().get(digits), Some(b'-' | b' ' | b')'));
+    (apart && rest.starts_with('0')).then_some(digits)
+}
+
+/// `0571-87654321` from `057187654321`: area codes are 010 and 02X, else 0 and three
+/// digits from 3 up, and the local number is seven or eight digits not starting 0 or 1.
+/// An area code typed apart (`area_len`) must be one of those itself: `02-12345678` is
+/// refused rather than read as 021-2345678. `4008001234` and `8008001234` (service
+/// hotlines) stay as they are.
+fn landline(value: &str, area_len: Option<usize>) -> Option<String> {
     let bytes = value.as_bytes();
     if !bytes.iter().all(u8::is_ascii_digit) {
         return None;
@@ -73,14 +87,27 @@ fn landline(value: &str) -> Option<String> {
     if bytes.len() < 2 || bytes[0] != b'0' || bytes[1] == b'0' {
         return None;
     }
-    let area_len = if matches!(bytes[1], b'1' | b'2') { 3 } else { 4 };
+    let area_len = area_len.unwrap_or(if matches!(bytes[1], b'1' | b'2') { 3 } else { 4 });
     let (area, local) = value.split_at(area_len.min(value.len()));
-    let valid = (7..=8).contains(&local.len()) && !matches!(local.as_bytes()[0], b'0' | b'1');
+    let area_valid = match area.len() {
+        3 => area == "010" || area.starts_with("02"),
+        4 => !matches!(bytes[1], b'1' | b'2'),
+        _ => false,
+    };
+    let valid =
+        area_valid && (7..=8).contains(&local.len()) && !matches!(local.as_bytes()[0], b'0' | b'1');
     valid.then(|| format!("{area}-{local}"))
 }
 
-/// `138****5678`: what lists show.
+/// `138****5678`, `0571-****4321`: what lists show.
 pub fn mask_phone(value: &str) -> String {
+    if let Some((area, local)) = value.split_once('-')
+        && local.len() > 4
+        && local.is_ascii()
+    {
+        let (hidden, tail) = local.split_at(local.len() - 4);
+        return format!("{area}-{}{tail}", "*".repeat(hidden.len()));
+    }
     let chars: Vec<char> = value.chars().collect();
     if chars.len() < 7 {
         return "*".repeat(chars.len());
@@ -141,6 +168,8 @@ mod tests {
             ("020-8123456", "020-8123456"),
             ("0913-2123456", "0913-2123456"),
             ("400-800-1234", "4008001234"),
+            ("+86 571 8765 4321", "0571-87654321"),
+            ("+86-10-62345678", "010-62345678"),
         ];
         for (input, stored) in cases {
             let parsed = Phone::parse_contact(input).unwrap_or_else(|e| panic!("{input}: {e}"));
@@ -157,6 +186,9 @@ mod tests {
             "0012345678",
             "12800138000",
             "0571-8765432a",
+            "02-12345678",
+            "0106-2345678",
+            "011-62345678",
         ] {
             assert!(Phone::parse_contact(bad).is_err(), "{bad}");
         }
@@ -166,5 +198,7 @@ mod tests {
     #[test]
     fn the_masked_form_keeps_three_and_four() {
         assert_eq!(Phone::parse("13812345678").unwrap().masked(), "138****5678");
+        assert_eq!(Phone::parse_contact("0571-87654321").unwrap().masked(), "0571-****4321");
+        assert_eq!(Phone::parse_contact("4008001234").unwrap().masked(), "400***1234");
     }
 }
