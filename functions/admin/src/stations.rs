@@ -294,7 +294,10 @@ pub async fn update(
     // Where a station is and its login are set on creation; an update that echoes them
     // back unchanged is fine, one that changes them is told so rather than ignored.
     let changes = |name: &str, stored: &str, same: fn(&str, &str) -> bool| {
-        sent.get(name).is_some_and(|value| !value.as_str().is_some_and(|sent| same(sent, stored)))
+        // `null` is as if left out, as for every other field.
+        sent.get(name)
+            .filter(|value| !value.is_null())
+            .is_some_and(|value| !value.as_str().is_some_and(|sent| same(sent, stored)))
     };
     if changes("region_code", station.region_code.as_str(), |a, b| a.trim() == b) {
         v.add("region_code", "社工站设立后不能更改所在乡镇（街道）");
