@@ -14,6 +14,11 @@ that copy once per table per transaction.
 
 A rollback also replaces the table's stream shard with a copy, which leaves stream
 readers behind for good; `streams_survive_rollback` keeps the live shard.
+
+And moto keeps every stream record and every shard iterator it ever handed out, so a
+server left running grows without end (and each rollback snapshot copies every record);
+`streams_stay_bounded` forgets what a reader has passed, as DynamoDB's 24-hour trim and
+15-minute iterator expiry do.
 """
 
 import argparse
@@ -131,6 +136,40 @@ def streams_survive_rollback() -> None:
     backend.transact_write_items = transact_write_items
 
 
+# Records kept behind the furthest a reader has read, for a second, slower reader.
+STREAM_RECORDS_KEPT = 1000
+
+
+def streams_stay_bounded() -> None:
+    """A shard iterator is forgotten once it has been read (each read hands out the next
+    one; the local poller asks for a fresh one after an error), and a shard drops its
+    records more than `STREAM_RECORDS_KEPT` behind the position being read. An iterator
+    older than what is kept reads from the oldest record kept."""
+    try:
+        from moto.dynamodb.models.table import StreamShard
+        from moto.dynamodbstreams.models import ShardIterator
+    except ImportError:
+        return
+    if not hasattr(StreamShard, "get") or not hasattr(ShardIterator, "get"):
+        return
+    iterator_get = ShardIterator.get
+    shard_get = StreamShard.get
+
+    def read_once(self, limit=1000):
+        self.streams_backend.shard_iterators.pop(self.arn, None)
+        return iterator_get(self, limit)
+
+    def read_and_trim(self, start, quantity):
+        passed = start - self.starting_sequence_number - STREAM_RECORDS_KEPT
+        if passed > 0:
+            del self.items[:passed]
+            self.starting_sequence_number += passed
+        return shard_get(self, max(start, self.starting_sequence_number), quantity)
+
+    ShardIterator.get = read_once
+    StreamShard.get = read_and_trim
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("-H", "--host", default="127.0.0.1")
@@ -141,6 +180,7 @@ def main() -> None:
     signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
     one_snapshot_per_transaction()
     streams_survive_rollback()
+    streams_stay_bounded()
     app = OneAtATime(DomainDispatcherApplication(create_backend_app))
     run_simple(args.host, args.port, app, threaded=True)
 
