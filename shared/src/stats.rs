@@ -311,18 +311,18 @@ pub fn retype_changes(
     changes
 }
 
-/// Adds counter moves to others, dropping those that cancel out.
+/// Adds counter moves to others, dropping the counters (and periods) they bring to zero.
 fn merge(into: &mut BTreeMap<StatsPeriod, Counters>, moves: BTreeMap<StatsPeriod, Counters>) {
     for (period, counters) in moves {
         let entry = into.entry(period).or_default();
         for (name, value) in counters.0 {
             entry.add(name, value);
         }
+        entry.0.retain(|_, v| *v != 0);
+        if entry.0.is_empty() {
+            into.remove(&period);
+        }
     }
-    for counters in into.values_mut() {
-        counters.0.retain(|_, v| *v != 0);
-    }
-    into.retain(|_, c| !c.0.is_empty());
 }
 
 /// `STATION#<sid>` / `SERVED#<client id>`: per period, how many activities link the
@@ -453,27 +453,28 @@ impl Store {
         clients: i64,
     ) -> anyhow::Result<Vec<TransactWriteItem>> {
         let (pk, sk) = keys::served(station_id, client_id);
-        let Some(record) = self.get::<ServedRecord>(&pk, &sk).await? else {
-            let record = ServedRecord {
-                pk,
-                sk,
-                kind: "served_refs".into(),
-                client_id: client_id.into(),
-                counts: BTreeMap::new(),
-                types: new.to_vec(),
-                version: 1,
-            };
-            let mut writes = vec![self.put_new(&record)?];
-            if clients != 0 {
-                writes.push(clients_delta(self, station_id, clients)?);
+        let (served, mut changes) = match self.get::<ServedRecord>(&pk, &sk).await? {
+            Some(record) => {
+                let changes = retype_changes(&record.counts, &record.types, new);
+                let expected = record.version;
+                let record = ServedRecord { types: new.to_vec(), version: expected + 1, ..record };
+                (self.put_versioned(&record, expected)?, changes)
             }
-            return Ok(writes);
+            None => {
+                let record = ServedRecord {
+                    pk,
+                    sk,
+                    kind: "served_refs".into(),
+                    client_id: client_id.into(),
+                    counts: BTreeMap::new(),
+                    types: new.to_vec(),
+                    version: 1,
+                };
+                (self.put_new(&record)?, BTreeMap::new())
+            }
         };
-        let mut changes = retype_changes(&record.counts, &record.types, new);
         changes.entry(StatsPeriod::AllTime).or_default().add(attr::CLIENTS, clients);
-        let expected = record.version;
-        let record = ServedRecord { types: new.to_vec(), version: expected + 1, ..record };
-        let mut writes = vec![self.put_versioned(&record, expected)?];
+        let mut writes = vec![served];
         writes.extend(self.counter_writes(station_id, changes, &ServedPlan::default())?);
         Ok(writes)
     }
@@ -608,12 +609,7 @@ pub fn recount<'a>(
             let types = current_types.get(client).unwrap_or(types);
             out.served_types.insert(client.clone(), types.clone());
         }
-        for (period, counters) in counter_changes(None, Some(figures)) {
-            let entry = out.counters.entry(period).or_default();
-            for (name, value) in counters.0 {
-                entry.add(name, value);
-            }
-        }
+        merge(&mut out.counters, counter_changes(None, Some(figures)));
         for (client, moves) in served_changes(None, Some(figures)) {
             let counts = out.served.entry(client).or_default();
             for (period, delta) in moves {

@@ -474,9 +474,7 @@ async fn restore(
         created_at: hidden.created_at,
         ..sent
     };
-    // Position 0 is the hidden record as read. The client counts again: through the
-    // retyping when their types change (it updates the same totals item), else alone.
-    let retyped = !same_types(&hidden_types, &client.population_types);
+    // Position 0 is the hidden record as read.
     let mut writes = vec![
         app.store.put_versioned(&client, expected)?,
         app.store.audit(
@@ -492,9 +490,9 @@ async fn restore(
         conflicts.push((writes.len(), WORKER_GONE));
         writes.push(app.store.check_current_worker(station.station_id(), worker_id)?);
     }
-    if retyped {
-        retype(app, station, &client, &hidden_types, 1, &mut writes, &mut conflicts).await?;
-    } else {
+    // The client counts again: with the retyping when their types change (it updates the
+    // same totals item, which a transaction may touch once), else alone.
+    if !retype(app, station, &client, &hidden_types, 1, &mut writes, &mut conflicts).await? {
         writes.push(clients_delta(&app.store, station.station_id(), 1)?);
     }
     app.store.transact(writes).await.map_err(|e| tx_error(e, &conflicts))?;
@@ -505,6 +503,7 @@ async fn restore(
 /// When a client's population types change, the statistics that count them (各类型人群服务人次
 /// of every activity they are linked to) move with them, in the client's transaction.
 /// `clients` moves the station's client count along (see `Store::retype_served`).
+/// Answers whether the types changed, and so whether anything was added to `writes`.
 async fn retype(
     app: &App,
     station: &StationScope,
@@ -513,9 +512,10 @@ async fn retype(
     clients: i64,
     writes: &mut Vec<TransactWriteItem>,
     conflicts: &mut Vec<(usize, &'static str)>,
-) -> ApiResult<()> {
-    if same_types(old_types, &client.population_types) {
-        return Ok(());
+) -> ApiResult<bool> {
+    let set = |types: &[PopulationType]| types.iter().copied().collect::<BTreeSet<_>>();
+    if set(old_types) == set(&client.population_types) {
+        return Ok(false);
     }
     let moves = app
         .store
@@ -523,12 +523,7 @@ async fn retype(
         .await?;
     conflicts.push((writes.len(), BUSY));
     writes.extend(moves);
-    Ok(())
-}
-
-fn same_types(a: &[PopulationType], b: &[PopulationType]) -> bool {
-    let set = |types: &[PopulationType]| types.iter().copied().collect::<BTreeSet<_>>();
-    set(a) == set(b)
+    Ok(true)
 }
 
 /// The client whose ID number has this hash, through the station's guard: a visible one,
