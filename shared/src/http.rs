@@ -61,6 +61,14 @@ pub fn decode_over<T: DeserializeOwned>(
     decode(stored)
 }
 
+/// A body already read as a JSON object, read again as `T` with [`Body`]'s answers: for a
+/// body decoded in parts.
+pub fn decode_sent<T: DeserializeOwned>(
+    sent: &serde_json::Map<String, serde_json::Value>,
+) -> Result<T, ApiError> {
+    decode(serde_json::Value::Object(sent.clone()))
+}
+
 /// A JSON object as `T`, with [`Body`]'s answers: 422 naming the field that does not fit.
 fn decode<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(value).map_err(|error| {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use swz_shared::accounts::{AccountLinks, AccountRecord, USERNAME_TAKEN, parse_username};
 use swz_shared::auth::check_password_rules;
 use swz_shared::domain::{OperationMode, PersonName, Phone, RegionCode, clean_text, mask_phone};
-use swz_shared::http::{Body, List, PageParams, Params, PathParams, decode_over};
+use swz_shared::http::{Body, List, PageParams, Params, PathParams, decode_over, decode_sent};
 use swz_shared::orgs::StationRecord;
 use swz_shared::people::patch;
 use swz_shared::store::{CursorScope, Index, Query, keys, n, tx_error};
@@ -186,8 +186,7 @@ pub async fn create(
     Body(sent): Body<serde_json::Map<String, serde_json::Value>>,
 ) -> ApiResult<(StatusCode, Json<StationView>)> {
     let region = caller.admin_region()?;
-    let fields = decode_over(serde_json::json!({}), &sent)?;
-    let request = NewStation { fields, login: decode_over(serde_json::json!({}), &sent)? };
+    let request = NewStation { fields: decode_sent(&sent)?, login: decode_sent(&sent)? };
 
     let mut v = Validator::new();
     let township = v.check("region_code", RegionCode::parse_township(&request.login.region_code));
@@ -283,10 +282,8 @@ pub async fn update(
         "phone": app.pii.open("phone", &station.phone_sealed)?,
         "operation_mode": station.operation_mode,
     });
-    let request = StationUpdate {
-        fields: decode_over(stored, &sent)?,
-        version: decode_over(serde_json::json!({}), &sent)?,
-    };
+    let request =
+        StationUpdate { fields: decode_over(stored, &sent)?, version: decode_sent(&sent)? };
 
     let mut v = Validator::new();
     let fields =

@@ -28,10 +28,10 @@ impl PersonName {
         }
         let dotted: String =
             input.chars().map(|c| if DOT_LOOKALIKES.contains(&c) { '·' } else { c }).collect();
+        let joins_words =
+            |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() && c < '\u{2E80}');
         let mut value = String::with_capacity(dotted.len());
         for word in dotted.split_whitespace() {
-            let joins_words =
-                |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() && c < '\u{2E80}');
             if joins_words(value.chars().last()) && joins_words(word.chars().next()) {
                 value.push(' ');
             }
